@@ -1,0 +1,205 @@
+"""The ``image2music`` command: a thin adapter over :mod:`image2music.pipeline`.
+
+Exit codes: 0 success; 1 a failure inside image2music; 2 a bad picture or a
+bad option (the same code Typer uses for usage errors).
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any
+
+import typer
+
+from image2music import __version__
+
+if TYPE_CHECKING:
+    from rich.console import Console
+
+__all__ = ["build_cli", "run"]
+
+IMAGE_SUFFIXES = frozenset(
+    {".jpg", ".jpeg", ".png", ".webp", ".gif", ".tif", ".tiff", ".bmp", ".heic", ".heif", ".avif"}
+)
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"image2music {__version__}")
+        raise typer.Exit()
+
+
+def main(
+    version: Annotated[
+        bool,
+        typer.Option("--version", callback=_version, is_eager=True, help="Show the version."),
+    ] = False,
+) -> None:
+    """Turn a picture into an original piece of music that fits its mood."""
+
+
+def _expand(images: list[Path]) -> list[Path]:
+    """Files as given; folders expanded to the pictures inside them, sorted."""
+    out: list[Path] = []
+    for p in images:
+        if p.is_dir():
+            out.extend(
+                sorted(f for f in p.rglob("*") if f.is_file() and f.suffix.lower() in IMAGE_SUFFIXES)
+            )
+        else:
+            out.append(p)
+    return out
+
+
+def compose(
+    images: Annotated[
+        list[Path],
+        typer.Argument(help="Picture(s) or folder(s) of pictures.", show_default=False),
+    ],
+    outdir: Annotated[Path, typer.Option("-o", "--outdir", help="Folder for the files.")] = Path(
+        "."
+    ),
+    bars: Annotated[int, typer.Option(help="Length in bars: 4, 8 or 16.")] = 8,
+    seed: Annotated[int, typer.Option(help="Random seed; same seed, same music.")] = 0,
+    valence: Annotated[
+        float | None,
+        typer.Option(help="Override the picture's valence, -1 (sad) .. 1 (happy)."),
+    ] = None,
+    arousal: Annotated[
+        float | None,
+        typer.Option(help="Override the picture's arousal, -1 (calm) .. 1 (excited)."),
+    ] = None,
+    key: Annotated[
+        str | None, typer.Option(help="Fix the key, e.g. C, Am, 'Eb major', 'D dorian'.")
+    ] = None,
+    mode: Annotated[
+        str | None, typer.Option(help="Fix the mode: major, minor, dorian, ...")
+    ] = None,
+    tempo: Annotated[float | None, typer.Option(help="Fix the tempo in bpm (20..300).")] = None,
+    harmony: Annotated[str, typer.Option(help="Chord generator: baseline.")] = "baseline",
+    melody: Annotated[str, typer.Option(help="Melody generator: baseline.")] = "baseline",
+    formats: Annotated[
+        str, typer.Option("--format", help="Comma-separated output formats: mid,json.")
+    ] = "mid,json",
+    name: Annotated[
+        str | None, typer.Option(help="File name stem (single picture; default: its name).")
+    ] = None,
+    no_entities: Annotated[
+        bool, typer.Option("--no-entities", help="Skip face, smile and scene detection.")
+    ] = False,
+    force: Annotated[bool, typer.Option(help="Overwrite existing files.")] = False,
+    quiet: Annotated[bool, typer.Option("-q", "--quiet", help="Print only errors.")] = False,
+) -> None:
+    """Compose music for pictures: writes NAME.mid and NAME.json per picture."""
+    from rich.console import Console
+
+    from image2music.errors import ConfigError, Image2MusicError, ImageError
+    from image2music.options import ComposeOptions
+    from image2music.pipeline import compose as run_compose
+
+    out = Console(quiet=quiet, highlight=False)
+    err = Console(stderr=True, highlight=False)
+    try:
+        options = ComposeOptions(
+            bars=bars,
+            seed=seed,
+            valence=valence,
+            arousal=arousal,
+            key=key,
+            mode=mode,
+            tempo_bpm=tempo,
+            harmony=harmony,
+            melody=melody,
+            detect_entities=not no_entities,
+        )
+        fmts = [f.strip().lower().lstrip(".") for f in formats.split(",") if f.strip()]
+        from image2music.composition import FORMATS
+
+        bad = [f for f in fmts if f not in FORMATS]
+        if bad or not fmts:
+            raise ConfigError(f"unknown format {bad or formats!r}; choose from {', '.join(FORMATS)}")
+    except Image2MusicError as e:
+        err.print(f"[bold red]error:[/] {e}")
+        raise typer.Exit(2) from None
+
+    files = _expand(images)
+    if not files:
+        err.print("[bold red]error:[/] no pictures found in " + ", ".join(map(str, images)))
+        raise typer.Exit(2)
+    if name and len(files) > 1:
+        err.print("[bold red]error:[/] --name needs a single picture")
+        raise typer.Exit(2)
+
+    failures = 0
+    worst = 0
+    for path in files:
+        try:
+            with err.status(f"composing {path.name}…", spinner="dots") as status:
+
+                def progress(stage: str, index: int, total: int, p: Path = path) -> None:
+                    status.update(f"{p.name}: {stage} ({index + 1}/{total})")
+
+                result = run_compose(path, options, progress=progress)
+                written = result.write(outdir, fmts, stem=name, force=force)
+        except ImageError as e:
+            err.print(f"[bold red]error:[/] {e}")
+            failures, worst = failures + 1, max(worst, 2)
+            continue
+        except ConfigError as e:
+            err.print(f"[bold red]error:[/] {e}")
+            failures, worst = failures + 1, max(worst, 2)
+            continue
+        except Image2MusicError as e:
+            err.print(f"[bold red]error:[/] {path}: {e}")
+            failures, worst = failures + 1, max(worst, 1)
+            continue
+        _summary(out, path, result.report, list(written.values()))
+    if len(files) > 1:
+        out.print(f"{len(files) - failures} of {len(files)} pictures composed")
+    if failures:
+        raise typer.Exit(worst)
+
+
+def _summary(out: Console, path: Path, report: dict[str, Any], written: list[Path]) -> None:
+    emotion = report["emotion"]
+    symbols = " ".join(str(c["symbol"]) for c in report["chords"])
+    out.print(f"[bold]{path.name}[/]: {report['image']['description']}")
+    out.print(
+        f"  mood   valence {emotion['valence']:+.2f}  arousal {emotion['arousal']:+.2f}"
+        f"  ({emotion['top_category']})"
+    )
+    out.print(
+        f"  music  {report['key']}, {report['tempo_bpm']:g} bpm, {report['time_signature']},"
+        f" {report['bars']} bars"
+    )
+    out.print(f"  chords {symbols}")
+    out.print("  wrote  " + ", ".join(str(p) for p in written))
+
+
+def build_cli() -> typer.Typer:
+    """Build the ``image2music`` Typer application with all its commands."""
+    app = typer.Typer(
+        name="image2music",
+        help="Turn a picture into an original piece of music that fits its mood.",
+        no_args_is_help=True,
+        add_completion=False,
+        pretty_exceptions_enable=False,
+    )
+    app.callback()(main)
+    app.command("compose")(compose)
+    try:  # TEMP until data_cmd lands
+        from image2music.cli.data_cmd import app as data_app
+
+        app.add_typer(data_app, name="data", help="Build and inspect the training corpus.")
+    except ImportError:
+        pass
+    return app
+
+
+def run() -> None:
+    """Entry point of the ``image2music`` console script."""
+    try:
+        build_cli()()
+    except KeyboardInterrupt:  # pragma: no cover - interactive
+        sys.stderr.write("interrupted\n")
+        sys.exit(130)

@@ -1,0 +1,55 @@
+"""Atomic file output: write to a temporary file beside the target, then rename."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import Mapping
+from pathlib import Path
+
+from image2music.errors import OutputError
+
+__all__ = ["write_files_atomically"]
+
+
+def write_files_atomically(
+    outputs: Mapping[Path, bytes], *, force: bool = False
+) -> list[Path]:
+    """Write every file or none.
+
+    All targets are checked before anything is written; each file is written
+    to a temporary name in its own folder and renamed into place, so a reader
+    never sees half a file.
+
+    Args:
+        outputs: Target path -> content.
+        force: Overwrite existing files (default: refuse).
+
+    Returns:
+        The paths written, in the order given.
+
+    Raises:
+        OutputError: If a target exists (without ``force``), is a directory,
+            or cannot be written.
+    """
+    for path in outputs:
+        if path.is_dir():
+            raise OutputError(f"{path} is a directory")
+        if path.exists() and not force:
+            raise OutputError(f"{path} exists; use --force (force=True) to overwrite it")
+    written: list[Path] = []
+    for path, data in outputs.items():
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+            try:
+                with os.fdopen(fd, "wb") as fh:
+                    fh.write(data)
+                Path(tmp).replace(path)
+            except BaseException:
+                Path(tmp).unlink(missing_ok=True)
+                raise
+        except OSError as e:
+            raise OutputError(f"cannot write {path}: {e.strerror or e}") from e
+        written.append(path)
+    return written

@@ -1,0 +1,106 @@
+"""Standard MIDI file output (type 1) through mido.
+
+Track 0 is the conductor track: title, tempo, time signature and key
+signature. Every :class:`~image2music.types.Track` of the score follows with
+its name and program change. Events at the same tick are ordered note-offs
+first, then by channel and pitch, so the bytes are deterministic.
+"""
+
+from __future__ import annotations
+
+import io
+
+from image2music.errors import OutputError
+from image2music.types import Key, Score
+
+__all__ = ["midi_bytes", "mido_key_name"]
+
+_MAJOR_BY_FIFTHS = {
+    -7: "Cb", -6: "Gb", -5: "Db", -4: "Ab", -3: "Eb", -2: "Bb", -1: "F", 0: "C",
+    1: "G", 2: "D", 3: "A", 4: "E", 5: "B", 6: "F#", 7: "C#",
+}  # fmt: skip
+_MINOR_BY_FIFTHS = {
+    -7: "Abm", -6: "Ebm", -5: "Bbm", -4: "Fm", -3: "Cm", -2: "Gm", -1: "Dm", 0: "Am",
+    1: "Em", 2: "Bm", 3: "F#m", 4: "C#m", 5: "G#m", 6: "D#m", 7: "A#m",
+}  # fmt: skip
+
+
+def mido_key_name(key: Key) -> str:
+    """The key-signature name mido writes: the mode's signature, as major or minor.
+
+    Church modes have no MIDI key-signature mode; they are written with their
+    signature as the relative major (``D dorian`` -> ``C``).
+    """
+    from image2music.theory import key_signature
+
+    fifths = key_signature(key)
+    if key.mode == "minor":
+        return _MINOR_BY_FIFTHS[fifths]
+    return _MAJOR_BY_FIFTHS[fifths]
+
+
+def midi_bytes(score: Score) -> bytes:
+    """Encode a score as a type-1 Standard MIDI File.
+
+    Args:
+        score: The piece.
+
+    Returns:
+        The file's bytes.
+
+    Raises:
+        OutputError: If mido rejects a value.
+    """
+    import mido
+
+    try:
+        mid = mido.MidiFile(type=1, ticks_per_beat=score.ticks_per_beat)
+        conductor = mido.MidiTrack()
+        conductor.append(mido.MetaMessage("track_name", name=score.title, time=0))
+        ts = score.progression.time_signature
+        conductor.append(
+            mido.MetaMessage(
+                "time_signature", numerator=ts.numerator, denominator=ts.denominator, time=0
+            )
+        )
+        conductor.append(mido.MetaMessage("key_signature", key=mido_key_name(score.key), time=0))
+        conductor.append(
+            mido.MetaMessage("set_tempo", tempo=mido.bpm2tempo(score.tempo_bpm), time=0)
+        )
+        end = max(
+            [score.progression.total_ticks]
+            + [n.end_ticks for t in score.tracks for n in t.notes]
+        )
+        conductor.append(mido.MetaMessage("end_of_track", time=end))
+        mid.tracks.append(conductor)
+
+        for track in score.tracks:
+            mt = mido.MidiTrack()
+            mt.append(mido.MetaMessage("track_name", name=track.name, time=0))
+            if not track.is_drum:
+                mt.append(
+                    mido.Message(
+                        "program_change", channel=track.channel, program=track.program, time=0
+                    )
+                )
+            events: list[tuple[int, int, int, int, int]] = []
+            for n in track.notes:
+                events.append((n.start_ticks, 1, track.channel, n.pitch, n.velocity))
+                events.append((n.end_ticks, 0, track.channel, n.pitch, 0))
+            events.sort()
+            now = 0
+            for tick, on, channel, pitch, velocity in events:
+                kind = "note_on" if on else "note_off"
+                mt.append(
+                    mido.Message(
+                        kind, channel=channel, note=pitch, velocity=velocity, time=tick - now
+                    )
+                )
+                now = tick
+            mt.append(mido.MetaMessage("end_of_track", time=max(0, end - now)))
+            mid.tracks.append(mt)
+        buf = io.BytesIO()
+        mid.save(file=buf)
+    except (ValueError, TypeError) as e:
+        raise OutputError(f"could not encode MIDI: {e}") from e
+    return buf.getvalue()
