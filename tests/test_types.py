@@ -30,7 +30,10 @@ from image2music.types import (
         (lambda: Key(12), r"Key\.tonic_pc must be in 0\.\.11, got 12"),
         (lambda: Key(0, "blues"), r"Key\.mode must be one of .*, got 'blues'"),
         (lambda: Chord(0, "maj13"), r"Chord\.quality must be one of .*, got 'maj13'"),
-        (lambda: PaletteColour((0, 0, 300), 0.5), r"PaletteColour\.rgb must be in 0\.\.255, got 300"),
+        (
+            lambda: PaletteColour((0, 0, 300), 0.5),
+            r"PaletteColour\.rgb must be in 0\.\.255, got 300",
+        ),
         (lambda: Entity("face", 1.2), r"Entity\.confidence must be in \[0\.0, 1\.0\], got 1\.2"),
         (lambda: Emotion(0.0, float("nan")), r"Emotion\.arousal must be in"),
         (lambda: Emotion(0.0, 0.0, categories={"joy": 1.0}), r"Emotion\.categories must be keys"),

@@ -90,9 +90,7 @@ def compose(
     info = _image_info(image)
     if isinstance(name, str):
         info = ImageInfo(Path(name).name, info.sha256)
-    return compose_features(
-        features, opts, image_info=info, estimator=estimator, progress=progress
-    )
+    return compose_features(features, opts, image_info=info, estimator=estimator, progress=progress)
 
 
 def compose_features(
@@ -143,9 +141,7 @@ def compose_features(
 
     _step(progress, "harmony")
     harmony = harmony_generator(opts.harmony)
-    progression = harmony.generate(
-        emotion, plan.key, opts.bars, harmony_rng, plan.time_signature
-    )
+    progression = harmony.generate(emotion, plan.key, opts.bars, harmony_rng, plan.time_signature)
 
     _step(progress, "melody")
     melody_gen = melody_generator(opts.melody)

@@ -21,6 +21,7 @@ from image2music.errors import ValidationError
 __all__ = [
     "CATEGORIES",
     "CHORD_QUALITIES",
+    "COMMON_TIME",
     "MODES",
     "TICKS_PER_BEAT",
     "Chord",
@@ -166,8 +167,9 @@ class Entity:
 
 @dataclass(frozen=True)
 class ImageFeatures:
-    """What image analysis read in a picture. Every scalar is documented in
-    :mod:`image2music.vision.tone`.
+    """What image analysis read in a picture.
+
+    Every scalar is defined in :mod:`image2music.vision.tone`.
 
     Attributes:
         width_px: Width of the original picture after EXIF rotation, in pixels.
@@ -359,6 +361,10 @@ class TimeSignature:
         return f"{self.numerator}/{self.denominator}"
 
 
+#: 4/4, the default metre.
+COMMON_TIME = TimeSignature(4, 4)
+
+
 @dataclass(frozen=True)
 class TimedChord:
     """A chord placed in time.
@@ -398,7 +404,7 @@ class Progression:
     key: Key
     chords: tuple[TimedChord, ...]
     bars: int
-    time_signature: TimeSignature = TimeSignature()
+    time_signature: TimeSignature = COMMON_TIME
     ticks_per_beat: int = TICKS_PER_BEAT
 
     def __post_init__(self) -> None:

@@ -65,7 +65,7 @@ def test_second_phrase_echoes_the_first() -> None:
 
 
 def test_phrases_breathe() -> None:
-    prog, mel = _compose(0.4, 0.1, 8)
+    _, mel = _compose(0.4, 0.1, 8)
     gaps = [b.start_ticks - a.end_ticks for a, b in zip(mel.notes, mel.notes[1:], strict=False)]
     assert any(g > 0 for g in gaps)
 

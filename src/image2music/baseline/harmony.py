@@ -28,6 +28,7 @@ import numpy as np
 
 from image2music.harmony.base import BAR_COUNTS
 from image2music.types import (
+    COMMON_TIME,
     MODES,
     Chord,
     Emotion,
@@ -100,7 +101,7 @@ class BaselineHarmony:
         key: Key,
         bars: int,
         rng: np.random.Generator,
-        time_signature: TimeSignature = TimeSignature(),
+        time_signature: TimeSignature = COMMON_TIME,
     ) -> Progression:
         """Generate a progression.
 

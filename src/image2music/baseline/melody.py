@@ -22,7 +22,6 @@ The yardstick for the melody network. Rules:
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -117,8 +116,8 @@ class BaselineMelody:
             final = (8,) if density == 0 else (4, 4)
         else:
             beat_units = max(1, eighths_per_bar // 2)
-            bar = tuple([2] * beat_units) if eighths_per_bar % 2 == 0 else (eighths_per_bar,)
-            phrase, final = [bar, bar, bar, bar], (eighths_per_bar,)
+            plain = tuple([2] * beat_units) if eighths_per_bar % 2 == 0 else (eighths_per_bar,)
+            phrase, final = [plain, plain, plain, plain], (eighths_per_bar,)
 
         slots: list[_Slot] = []
         half_bar = bar_ticks // 2
@@ -127,9 +126,7 @@ class BaselineMelody:
             pos = bar * bar_ticks
             for j, units in enumerate(pattern):
                 end_of_phrase = (bar % _PHRASE_BARS == _PHRASE_BARS - 1) and j == len(pattern) - 1
-                slots.append(
-                    _Slot(pos, units * eighth, (pos % half_bar) == 0, end_of_phrase)
-                )
+                slots.append(_Slot(pos, units * eighth, (pos % half_bar) == 0, end_of_phrase))
                 pos += units * eighth
         last = slots[-1]
         slots[-1] = _Slot(last.start_ticks, last.duration_ticks, last.strong, True)
@@ -175,13 +172,10 @@ class BaselineMelody:
                 tones = [p for p in scale if p % 12 in chord_pcs] or scale
                 want = first_phrase[offset] if echo else target
 
-                def score(p: int, want: float = want) -> float:
-                    role = chord_pcs.index(p % 12) if p % 12 in chord_pcs else 0
-                    upper = 1.0 if role in (1, 2) else 0.0
-                    stable = 1.5 if slot.phrase_end and role in (0, 1) else 0.0
-                    return -abs(p - want) * 0.5 - abs(p - prev) * 0.4 + upper + stable
-
-                pitch = self._softmax_pick(tones, score, rng, temperature=0.5)
+                scores = [
+                    self._strong_score(p, want, prev, chord_pcs, slot.phrase_end) for p in tones
+                ]
+                pitch = self._softmax_pick(tones, scores, rng, temperature=0.5)
             else:
                 if echo:
                     pitch = min(scale, key=lambda p: (abs(p - first_phrase[offset]), p))
@@ -208,12 +202,19 @@ class BaselineMelody:
         return scale[j]
 
     @staticmethod
+    def _strong_score(
+        p: int, want: float, prev: int, chord_pcs: tuple[int, ...], phrase_end: bool
+    ) -> float:
+        """Preference of a chord tone: near the contour and the last note, upper tones."""
+        role = chord_pcs.index(p % 12) if p % 12 in chord_pcs else 0
+        upper = 1.0 if role in (1, 2) else 0.0
+        stable = 1.5 if phrase_end and role in (0, 1) else 0.0
+        return -abs(p - want) * 0.5 - abs(p - prev) * 0.4 + upper + stable
+
+    @staticmethod
     def _softmax_pick(
-        candidates: list[int],
-        score: Callable[[int], float],
-        rng: np.random.Generator,
-        temperature: float,
+        candidates: list[int], scores: list[float], rng: np.random.Generator, temperature: float
     ) -> int:
-        values = np.array([float(score(p)) for p in candidates])
+        values = np.array(scores)
         w = np.exp((values - values.max()) / temperature)
         return candidates[int(rng.choice(len(candidates), p=w / w.sum()))]

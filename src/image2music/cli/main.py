@@ -23,6 +23,7 @@ IMAGE_SUFFIXES = frozenset(
     {".jpg", ".jpeg", ".png", ".webp", ".gif", ".tif", ".tiff", ".bmp", ".heic", ".heif", ".avif"}
 )
 
+
 def _version(value: bool) -> None:
     if value:
         typer.echo(f"image2music {__version__}")
@@ -44,7 +45,9 @@ def _expand(images: list[Path]) -> list[Path]:
     for p in images:
         if p.is_dir():
             out.extend(
-                sorted(f for f in p.rglob("*") if f.is_file() and f.suffix.lower() in IMAGE_SUFFIXES)
+                sorted(
+                    f for f in p.rglob("*") if f.is_file() and f.suffix.lower() in IMAGE_SUFFIXES
+                )
             )
         else:
             out.append(p)
@@ -56,9 +59,7 @@ def compose(
         list[Path],
         typer.Argument(help="Picture(s) or folder(s) of pictures.", show_default=False),
     ],
-    outdir: Annotated[Path, typer.Option("-o", "--outdir", help="Folder for the files.")] = Path(
-        "."
-    ),
+    outdir: Annotated[Path, typer.Option("-o", "--outdir", help="Folder for the files.")] = Path(),
     bars: Annotated[int, typer.Option(help="Length in bars: 4, 8 or 16.")] = 8,
     seed: Annotated[int, typer.Option(help="Random seed; same seed, same music.")] = 0,
     valence: Annotated[
@@ -97,8 +98,8 @@ def compose(
     from image2music.options import ComposeOptions
     from image2music.pipeline import compose as run_compose
 
-    out = Console(quiet=quiet, highlight=False)
-    err = Console(stderr=True, highlight=False)
+    out = Console(quiet=quiet, highlight=False, soft_wrap=True)
+    err = Console(stderr=True, highlight=False, soft_wrap=True)
     try:
         options = ComposeOptions(
             bars=bars,
@@ -117,7 +118,9 @@ def compose(
 
         bad = [f for f in fmts if f not in FORMATS]
         if bad or not fmts:
-            raise ConfigError(f"unknown format {bad or formats!r}; choose from {', '.join(FORMATS)}")
+            raise ConfigError(
+                f"unknown format {bad or formats!r}; choose from {', '.join(FORMATS)}"
+            )
     except Image2MusicError as e:
         err.print(f"[bold red]error:[/] {e}")
         raise typer.Exit(2) from None

@@ -6,7 +6,7 @@ from typing import Protocol, runtime_checkable
 
 import numpy as np
 
-from image2music.types import Emotion, Key, Progression, TimeSignature
+from image2music.types import COMMON_TIME, Emotion, Key, Progression, TimeSignature
 
 __all__ = ["BAR_COUNTS", "HarmonyGenerator"]
 
@@ -31,7 +31,7 @@ class HarmonyGenerator(Protocol):
         key: Key,
         bars: int,
         rng: np.random.Generator,
-        time_signature: TimeSignature = TimeSignature(),
+        time_signature: TimeSignature = COMMON_TIME,
     ) -> Progression:
         """Generate ``bars`` bars of harmony in ``key``."""
         ...

@@ -12,9 +12,7 @@ from image2music.errors import OutputError
 __all__ = ["write_files_atomically"]
 
 
-def write_files_atomically(
-    outputs: Mapping[Path, bytes], *, force: bool = False
-) -> list[Path]:
+def write_files_atomically(outputs: Mapping[Path, bytes], *, force: bool = False) -> list[Path]:
     """Write every file or none.
 
     All targets are checked before anything is written; each file is written

@@ -68,8 +68,7 @@ def midi_bytes(score: Score) -> bytes:
             mido.MetaMessage("set_tempo", tempo=mido.bpm2tempo(score.tempo_bpm), time=0)
         )
         end = max(
-            [score.progression.total_ticks]
-            + [n.end_ticks for t in score.tracks for n in t.notes]
+            [score.progression.total_ticks] + [n.end_ticks for t in score.tracks for n in t.notes]
         )
         conductor.append(mido.MetaMessage("end_of_track", time=end))
         mid.tracks.append(conductor)

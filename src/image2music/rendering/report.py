@@ -65,9 +65,7 @@ def describe(features: ImageFeatures) -> str:
         words.append(f"{faces} face{'s' if faces > 1 else ''}")
         if smiles:
             words.append("smiling")
-    cues = sorted(
-        {e.label for e in features.entities if e.label not in ("face", "smile")}
-    )
+    cues = sorted({e.label for e in features.entities if e.label not in ("face", "smile")})
     words.extend(cues)
     return ", ".join(words) if words else "balanced"
 
@@ -122,7 +120,7 @@ def build_report(
     summary = (
         f"{mood} picture → valence {emotion.valence:+.2f}, arousal {emotion.arousal:+.2f} "
         f"({emotion.top_category or 'no category'}) → {key_name(key)}, "
-        f"{score.tempo_bpm:.0f} bpm, " + ", ".join(t["instrument"] for t in tracks).lower()
+        f"{score.tempo_bpm:.0f} bpm, " + ", ".join(str(t["instrument"]) for t in tracks).lower()
     )
     return {
         "schema_version": SCHEMA_VERSION,
