@@ -78,17 +78,19 @@ class Normaliser:
         return (value - self.centre) / self.spread
 
 
-#: Standardisation of each feature; centres and spreads measured on the
-#: example photographs in ``tests/vision/data`` and rounded.
+#: Standardisation of each feature: the mean and standard deviation over the
+#: eight test photographs in ``tests/vision/data`` (people, animals, food,
+#: sky, night sky, microscopy, greyscale), rounded; warmth is centred on 0,
+#: neither warm nor cool, rather than on that sample's warm mean.
 NORMALISERS: Mapping[str, Normaliser] = MappingProxyType(
     {
-        "brightness": Normaliser(0.45, 0.18),
-        "saturation": Normaliser(0.35, 0.18),
-        "colourfulness": Normaliser(35.0, 25.0),
-        "warmth": Normaliser(0.0, 0.5),
-        "contrast": Normaliser(0.45, 0.15),
-        "edge_density": Normaliser(0.08, 0.06),
-        "texture": Normaliser(0.15, 0.10),
+        "brightness": Normaliser(0.40, 0.17),
+        "saturation": Normaliser(0.37, 0.20),
+        "colourfulness": Normaliser(42.0, 26.0),
+        "warmth": Normaliser(0.0, 0.55),
+        "contrast": Normaliser(0.41, 0.155),
+        "edge_density": Normaliser(0.07, 0.042),
+        "texture": Normaliser(0.19, 0.055),
     }
 )
 
