@@ -56,10 +56,12 @@ def full_decode(path: Path) -> None:
 
 
 def peak_rss_mb_of_compose(path: Path) -> float:
+    # VmHWM (peak resident set) is reset by exec, unlike ru_maxrss, which a
+    # child started by fork + exec inherits from this (much larger) process.
     code = (
-        "import resource, image2music;"
+        "import re, image2music;"
         f"r = image2music.compose({str(path)!r}); r.midi; r.report_json;"
-        "print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)"
+        "print(re.search(r'VmHWM:\\s+(\\d+)', open('/proc/self/status').read())[1])"
     )
     out = subprocess.run(
         [sys.executable, "-c", code], check=True, capture_output=True, text=True

@@ -25,7 +25,7 @@ def need(module: str, why: str = "") -> ModuleType:
         msg = f"optional dependency {module!r} missing{': ' + why if why else ''} ({e})"
         if STRICT:
             pytest.fail(msg, pytrace=False)
-        pytest.skip(msg)
+        pytest.skip(msg, allow_module_level=True)
 
 
 def need_program(name: str) -> str:
@@ -35,5 +35,5 @@ def need_program(name: str) -> str:
         msg = f"program {name!r} not on PATH"
         if STRICT:
             pytest.fail(msg, pytrace=False)
-        pytest.skip(msg)
+        pytest.skip(msg, allow_module_level=True)
     return path
