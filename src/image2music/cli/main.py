@@ -181,6 +181,8 @@ def _summary(out: Console, path: Path, report: dict[str, Any], written: list[Pat
 
 def build_cli() -> typer.Typer:
     """Build the ``image2music`` Typer application with all its commands."""
+    from image2music.cli.data_cmd import build_data_cli
+
     app = typer.Typer(
         name="image2music",
         help="Turn a picture into an original piece of music that fits its mood.",
@@ -190,12 +192,7 @@ def build_cli() -> typer.Typer:
     )
     app.callback()(main)
     app.command("compose")(compose)
-    try:  # TEMP until data_cmd lands
-        from image2music.cli.data_cmd import app as data_app
-
-        app.add_typer(data_app, name="data", help="Build and inspect the training corpus.")
-    except ImportError:
-        pass
+    app.add_typer(build_data_cli(), name="data", help="Build and inspect the training corpus.")
     return app
 
 

@@ -1,0 +1,510 @@
+"""Building the corpus: read each dataset, normalise, cache, combine, split.
+
+Cache layout under the cache directory (see :mod:`image2music.data.paths`)::
+
+    v<CORPUS_FORMAT>/
+        parts/<dataset>.npz    one dataset's songs (no splits yet)
+        parts/<dataset>.json   its input key, report and statistics
+        corpus.npz             all selected datasets, with splits
+        manifest.json          counts, content hash, input keys, versions
+        parts/<dataset>.log    every item skipped while reading it, and why
+
+A dataset part is rebuilt only when its *input key* changes: a hash of its
+input files' paths, sizes and modification times, of the builder's source
+code (every ``.py`` file of :mod:`image2music.data`) and of the vocabulary
+version; ``force`` rebuilds anyway. The combined corpus is rewritten only
+when the set of part keys changes. Arrays are deterministic (the ``.npz``
+bytes too); only ``manifest.json`` carries a build date.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+import hashlib
+import json
+import logging
+import multiprocessing as mp
+import queue as queue_mod
+import time
+from collections import Counter
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import Future, ProcessPoolExecutor
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from image2music.data.chords import ChordStatus
+from image2music.data.features import FEATURE_NAMES
+from image2music.data.normalise import normalise_song
+from image2music.data.readers import DATASETS
+from image2music.data.song import DatasetReport
+from image2music.data.splits import SPLITS, assign_split, group_key
+from image2music.data.store import concat_tables, content_hash, pack_songs, read_npz, write_npz
+from image2music.data.vocab import CHORD_VOCAB_SIZE, MELODY_VOCAB_SIZE, VOCAB_VERSION
+from image2music.errors import DataError
+
+__all__ = [
+    "CORPUS_FORMAT",
+    "BuildCallback",
+    "BuildResult",
+    "build_corpus",
+    "builder_version",
+    "corpus_dir",
+    "input_key",
+    "select_datasets",
+]
+
+#: Version of the on-disk layout; part of every path and key.
+CORPUS_FORMAT = 1
+
+#: Progress callback: ``(dataset, phase, done, total)``; phase is one of
+#: ``"cached"``, ``"reading"``, ``"normalising"``, ``"done"``, ``"combining"``.
+BuildCallback = Callable[[str, str, int, int], None]
+
+
+@dataclass
+class BuildResult:
+    """Outcome of :func:`build_corpus`.
+
+    Attributes:
+        corpus_dir: Folder holding ``corpus.npz`` and ``manifest.json``.
+        manifest: The manifest's content.
+        built: Datasets read in this run.
+        cached: Datasets whose cached part was reused.
+        combined: Whether ``corpus.npz`` was (re)written.
+        seconds: Wall-clock time of the build.
+    """
+
+    corpus_dir: Path
+    manifest: dict[str, Any]
+    built: list[str] = field(default_factory=list)
+    cached: list[str] = field(default_factory=list)
+    combined: bool = False
+    seconds: float = 0.0
+
+
+def corpus_dir(cache_dir: Path) -> Path:
+    """The versioned corpus folder inside a cache directory."""
+    return cache_dir / f"v{CORPUS_FORMAT}"
+
+
+@functools.cache
+def builder_version() -> str:
+    """Hash of the corpus builder's source code (all of :mod:`image2music.data`)."""
+    root = Path(__file__).resolve().parent
+    h = hashlib.sha256()
+    for p in sorted(root.rglob("*.py")):
+        h.update(p.relative_to(root).as_posix().encode())
+        h.update(p.read_bytes())
+    return h.hexdigest()[:16]
+
+
+def select_datasets(only: Sequence[str] | None) -> list[str]:
+    """Dataset names to build, in corpus order.
+
+    Args:
+        only: Names to keep (``None`` or empty: all).
+
+    Returns:
+        The names.
+
+    Raises:
+        DataError: If a name is unknown.
+    """
+    if not only:
+        return list(DATASETS)
+    unknown = [n for n in only if n not in DATASETS]
+    if unknown:
+        raise DataError(f"unknown dataset(s) {', '.join(unknown)}; known: {', '.join(DATASETS)}")
+    return [n for n in DATASETS if n in set(only)]
+
+
+def input_key(name: str, datasets_dir: Path) -> tuple[str, list[dict[str, Any]]]:
+    """Cache key of one dataset and the input files it was computed from.
+
+    Args:
+        name: Dataset name.
+        datasets_dir: The datasets directory.
+
+    Returns:
+        ``(key, files)`` with ``files`` as ``{"path", "size", "mtime_ns"}``.
+
+    Raises:
+        DataError: If the dataset has no input file.
+    """
+    spec = DATASETS[name]
+    files = spec.input_files(datasets_dir)
+    if not files:
+        raise DataError(
+            f"dataset {name!r}: none of {', '.join(spec.inputs)} found in "
+            f"{datasets_dir / spec.folder}"
+        )
+    entries = []
+    for p in files:
+        st = p.stat()
+        entries.append(
+            {
+                "path": p.relative_to(datasets_dir).as_posix(),
+                "size": st.st_size,
+                "mtime_ns": st.st_mtime_ns,
+            }
+        )
+    payload = json.dumps(
+        {
+            "files": entries,
+            "builder": builder_version(),
+            "vocab": VOCAB_VERSION,
+            "format": CORPUS_FORMAT,
+        },
+        sort_keys=True,
+    )
+    return hashlib.sha256(payload.encode()).hexdigest()[:16], entries
+
+
+def _part_stats(
+    table: dict[str, np.ndarray[Any, Any]], drop_reasons: Counter[str], notes: Counter[str]
+) -> dict[str, Any]:
+    status = table["chord_status"]
+    return {
+        "songs": len(table["song_id"]),
+        "phrases": len(table["phrase_song"]),
+        "chords_exact": int((status == ChordStatus.EXACT).sum()),
+        "chords_simplified": int((status == ChordStatus.SIMPLIFIED).sum()),
+        "chords_dropped": int((status == ChordStatus.DROPPED).sum()),
+        "chords_none": int((status == ChordStatus.NONE).sum()),
+        "chord_drop_reasons": dict(sorted(drop_reasons.items())),
+        "melody_notes": len(table["note_onset"]),
+        "songs_with_melody": int(table["has_melody"].sum()),
+        "normalisation": dict(sorted(notes.items())),
+        "chord_source": sorted(set(table["chord_source"].tolist())),
+    }
+
+
+def _build_part(
+    name: str,
+    datasets_dir: Path,
+    parts_dir: Path,
+    key: str,
+    files: list[dict[str, Any]],
+    callback: BuildCallback,
+) -> dict[str, Any]:
+    spec = DATASETS[name]
+    folder = datasets_dir / spec.folder
+    report = DatasetReport(name)
+    parts_dir.mkdir(parents=True, exist_ok=True)
+    try:
+        with _log_to(parts_dir / f"{name}.log", "w"):
+            songs = spec.read(folder, report, lambda d, t: callback(name, "reading", d, t))
+    except DataError as e:
+        msg = str(e)
+        raise DataError(msg if msg.startswith(name) else f"{name}: {msg}") from e
+    if report.items_read == 0:
+        reasons = ", ".join(f"{r} ({n})" for r, n in report.skipped.most_common(3))
+        raise DataError(
+            f"dataset {name!r} is unreadable: none of its {report.items_total} items in "
+            f"{folder} could be read" + (f": {reasons}" if reasons else "")
+        )
+    counters: Counter[str] = Counter()
+    drops: Counter[str] = Counter()
+    arrays = []
+    for i, s in enumerate(songs):
+        a = normalise_song(s, counters)
+        drops.update(a.drop_reasons)
+        arrays.append(a)
+        if i % 50 == 0 or i + 1 == len(songs):
+            callback(name, "normalising", i + 1, len(songs))
+    table = pack_songs(arrays, spec.licence, spec.permissive)
+    stats = _part_stats(table, drops, counters)
+    meta: dict[str, Any] = {
+        "dataset": name,
+        "input_key": key,
+        "input_files": files,
+        "builder_version": builder_version(),
+        "licence": spec.licence,
+        "permissive": spec.permissive,
+        "has_melody": spec.has_melody,
+        "report": report.to_json(),
+        "stats": stats,
+        "content_hash": content_hash(table),
+    }
+    parts_dir.mkdir(parents=True, exist_ok=True)
+    write_npz(parts_dir / f"{name}.npz", table)
+    tmp = parts_dir / f"{name}.json.tmp"
+    tmp.write_text(json.dumps(meta, indent=1, ensure_ascii=False), encoding="utf-8")
+    tmp.replace(parts_dir / f"{name}.json")
+    callback(name, "done", stats["songs"], stats["songs"])
+    return meta
+
+
+class _QueueCallback:
+    """Picklable progress callback for worker processes (throttled)."""
+
+    def __init__(self, q: Any) -> None:
+        self.q = q
+        self.last: dict[tuple[str, str], float] = {}
+
+    def __call__(self, name: str, phase: str, done: int, total: int) -> None:
+        now = time.monotonic()
+        if done < total and now - self.last.get((name, phase), 0.0) < 0.1:
+            return
+        self.last[(name, phase)] = now
+        self.q.put((name, phase, done, total))
+
+
+def _worker(
+    name: str,
+    datasets_dir: Path,
+    parts_dir: Path,
+    key: str,
+    files: list[dict[str, Any]],
+    q: Any,
+) -> dict[str, Any]:
+    return _build_part(name, datasets_dir, parts_dir, key, files, _QueueCallback(q))
+
+
+@contextlib.contextmanager
+def _log_to(path: Path, mode: str) -> Iterator[None]:
+    """Send the data package's log records to ``path`` only, for the duration."""
+    logger = logging.getLogger("image2music.data")
+    handler = logging.FileHandler(path, mode=mode, encoding="utf-8")
+    handler.setFormatter(logging.Formatter("%(levelname)s %(message)s"))
+    old_propagate, old_level = logger.propagate, logger.level
+    logger.addHandler(handler)
+    logger.propagate = False
+    logger.setLevel(logging.INFO)
+    try:
+        yield
+    finally:
+        logger.removeHandler(handler)
+        handler.close()
+        logger.propagate, logger.level = old_propagate, old_level
+
+
+def _cached_part(parts_dir: Path, name: str, key: str) -> dict[str, Any] | None:
+    meta_path, npz_path = parts_dir / f"{name}.json", parts_dir / f"{name}.npz"
+    if not (meta_path.is_file() and npz_path.is_file()):
+        return None
+    try:
+        meta = json.loads(meta_path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    return meta if isinstance(meta, dict) and meta.get("input_key") == key else None
+
+
+def _noop(name: str, phase: str, done: int, total: int) -> None:
+    del name, phase, done, total
+
+
+# Larger datasets first so that two workers finish together.
+_COST_ORDER = (
+    "pop909",
+    "emopia",
+    "openewld",
+    "chord_melody",
+    "nottingham",
+    "billboard",
+    "when_in_rome",
+    "jazz_standards",
+)
+
+
+def build_corpus(
+    datasets_dir: Path,
+    cache_dir: Path,
+    *,
+    only: Sequence[str] | None = None,
+    force: bool = False,
+    workers: int = 1,
+    callback: BuildCallback | None = None,
+) -> BuildResult:
+    """Build (or reuse) the corpus.
+
+    Args:
+        datasets_dir: Folder with one sub-folder per dataset.
+        cache_dir: Cache directory; the corpus goes to ``v<format>/`` in it.
+        only: Dataset names to include (default: all). The corpus holds
+            exactly these datasets.
+        force: Rebuild every selected dataset even when cached.
+        workers: Processes reading datasets in parallel (1: in this process).
+        callback: Progress callback.
+
+    Returns:
+        What was built and the manifest.
+
+    Raises:
+        DataError: If a dataset is missing or wholly unreadable (the message
+            names it), or a name in ``only`` is unknown.
+    """
+    t0 = time.perf_counter()
+    cb = callback or _noop
+    names = select_datasets(only)
+    out_dir = corpus_dir(cache_dir)
+    parts_dir = out_dir / "parts"
+    try:
+        parts_dir.mkdir(parents=True, exist_ok=True)
+    except OSError as e:
+        raise DataError(f"cannot create the corpus cache {out_dir}: {e}") from e
+    return _build(names, datasets_dir, out_dir, parts_dir, force, workers, cb, t0)
+
+
+def _build(
+    names: list[str],
+    datasets_dir: Path,
+    out_dir: Path,
+    parts_dir: Path,
+    force: bool,
+    workers: int,
+    cb: BuildCallback,
+    t0: float,
+) -> BuildResult:
+    keys: dict[str, tuple[str, list[dict[str, Any]]]] = {
+        n: input_key(n, datasets_dir) for n in names
+    }
+    result = BuildResult(corpus_dir=out_dir, manifest={})
+    metas: dict[str, dict[str, Any]] = {}
+    todo: list[str] = []
+    for n in names:
+        cached = None if force else _cached_part(parts_dir, n, keys[n][0])
+        if cached is not None:
+            metas[n] = cached
+            result.cached.append(n)
+            cb(n, "cached", cached["stats"]["songs"], cached["stats"]["songs"])
+        else:
+            todo.append(n)
+    if todo and workers > 1 and len(todo) > 1:
+        metas.update(_build_parallel(todo, datasets_dir, parts_dir, keys, workers, cb))
+    else:
+        for n in todo:
+            metas[n] = _build_part(n, datasets_dir, parts_dir, keys[n][0], keys[n][1], cb)
+    result.built = [n for n in names if n in todo]
+
+    manifest_path = out_dir / "manifest.json"
+    corpus_path = out_dir / "corpus.npz"
+    part_keys = {n: metas[n]["input_key"] for n in names}
+    old = _read_json(manifest_path)
+    if (
+        not todo
+        and not force
+        and corpus_path.is_file()
+        and old is not None
+        and old.get("part_keys") == part_keys
+    ):
+        result.manifest = old
+        result.seconds = time.perf_counter() - t0
+        return result
+    cb("corpus", "combining", 0, 1)
+    table = concat_tables([read_npz(parts_dir / f"{n}.npz") for n in names])
+    dup = _assign_splits(table)
+    write_npz(corpus_path, table)
+    manifest = _manifest(names, metas, part_keys, table, dup)
+    tmp = manifest_path.with_name("manifest.json.tmp")
+    tmp.write_text(json.dumps(manifest, indent=1, ensure_ascii=False), encoding="utf-8")
+    tmp.replace(manifest_path)
+    cb("corpus", "combining", 1, 1)
+    result.manifest = manifest
+    result.combined = True
+    result.seconds = time.perf_counter() - t0
+    return result
+
+
+def _build_parallel(
+    todo: list[str],
+    datasets_dir: Path,
+    parts_dir: Path,
+    keys: dict[str, tuple[str, list[dict[str, Any]]]],
+    workers: int,
+    cb: BuildCallback,
+) -> dict[str, dict[str, Any]]:
+    ctx = mp.get_context("spawn")
+    order = sorted(todo, key=lambda n: _COST_ORDER.index(n) if n in _COST_ORDER else 99)
+    metas: dict[str, dict[str, Any]] = {}
+    with ctx.Manager() as manager:
+        q = manager.Queue()
+        with ProcessPoolExecutor(max_workers=workers, mp_context=ctx) as pool:
+            futures: dict[str, Future[dict[str, Any]]] = {
+                n: pool.submit(_worker, n, datasets_dir, parts_dir, keys[n][0], keys[n][1], q)
+                for n in order
+            }
+            pending = set(futures)
+            while pending:
+                with contextlib.suppress(queue_mod.Empty):
+                    while True:
+                        cb(*q.get(timeout=0.05))
+                for n in [n for n in pending if futures[n].done()]:
+                    pending.discard(n)
+                    metas[n] = futures[n].result()  # re-raises a worker's DataError
+            with contextlib.suppress(queue_mod.Empty):
+                while True:
+                    cb(*q.get_nowait())
+    return metas
+
+
+def _read_json(path: Path) -> dict[str, Any] | None:
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    return data if isinstance(data, dict) else None
+
+
+def _assign_splits(table: dict[str, np.ndarray[Any, Any]]) -> dict[str, int]:
+    """Fill ``group_key`` and ``split``; return duplicate-group counts."""
+    datasets = table["dataset"].tolist()
+    ids = table["song_id"].tolist()
+    titles = table["title"].tolist()
+    official = table["official_split"].tolist()
+    keys = [group_key(d, i, t) for d, i, t in zip(datasets, ids, titles, strict=True)]
+    table["group_key"] = np.array(keys, dtype=np.str_) if keys else table["group_key"]
+    splits = [assign_split(k, o) for k, o in zip(keys, official, strict=True)]
+    table["split"] = np.array(splits, dtype=np.str_) if splits else table["split"]
+    by_group: dict[str, set[str]] = {}
+    for k, d in zip(keys, datasets, strict=True):
+        by_group.setdefault(k, set()).add(d)
+    cross = [k for k, ds in by_group.items() if len(ds) > 1]
+    members = Counter(keys)
+    return {
+        "cross_dataset_groups": len(cross),
+        "cross_dataset_songs": sum(members[k] for k in cross),
+        "songs_sharing_a_title": sum(n for k, n in members.items() if n > 1),
+    }
+
+
+def _manifest(
+    names: list[str],
+    metas: dict[str, dict[str, Any]],
+    part_keys: dict[str, str],
+    table: dict[str, np.ndarray[Any, Any]],
+    duplicates: dict[str, int],
+) -> dict[str, Any]:
+    split_counts = {s: int((table["split"] == s).sum()) for s in SPLITS}
+    per_split = {
+        n: {s: int(((table["dataset"] == n) & (table["split"] == s)).sum()) for s in SPLITS}
+        for n in names
+    }
+    return {
+        "format": CORPUS_FORMAT,
+        "vocab_version": VOCAB_VERSION,
+        "chord_vocab_size": CHORD_VOCAB_SIZE,
+        "melody_vocab_size": MELODY_VOCAB_SIZE,
+        "builder_version": builder_version(),
+        "built_at": datetime.now(UTC).isoformat(timespec="seconds"),
+        "datasets": names,
+        "part_keys": part_keys,
+        "content_hash": content_hash(table),
+        "feature_names": list(FEATURE_NAMES),
+        "counts": {
+            "songs": len(table["song_id"]),
+            "phrases": len(table["phrase_song"]),
+            "chords": len(table["chord_token"]),
+            "melody_notes": len(table["note_onset"]),
+            "permissive_songs": int(table["permissive"].sum()),
+        },
+        "splits": split_counts,
+        "splits_by_dataset": per_split,
+        "duplicates": duplicates,
+        "parts": {n: metas[n] for n in names},
+    }

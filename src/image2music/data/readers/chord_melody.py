@@ -1,0 +1,75 @@
+"""Chord-melody-dataset reader: one uncompressed MusicXML lead sheet per song.
+
+``chord-melody-dataset/<song>/<key>.xml`` (one file per song in the shared
+copy). The README guarantees 4/4 and exactly two chords per bar, and the
+OCR'd harmony offsets are unreliable, so a bar's two chords are placed on
+beats 1 and 3 (``two_chords_per_bar``). The scores carry no title: the
+folder name (underscores as spaces) is used. Local id: the folder name.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from pathlib import Path
+
+from image2music.data.archive import iter_archive
+from image2music.data.musicxml import parse_leadsheet
+from image2music.data.readers.base import DatasetSpec, ProgressFn, read_items
+from image2music.data.song import DatasetReport, SongRecord
+from image2music.errors import DataError
+
+__all__ = ["SPEC", "read"]
+
+ARCHIVE = "chord_melody_one_key_per_song.tar.gz"
+
+
+def read(folder: Path, report: DatasetReport, progress: ProgressFn) -> list[SongRecord]:
+    """Read every lead sheet of the chord-melody dataset.
+
+    Args:
+        folder: The ``chord-melody-dataset`` folder.
+        report: Receives counts and skip reasons.
+        progress: Progress callback.
+
+    Returns:
+        The songs, by folder name.
+
+    Raises:
+        DataError: If the archive is missing or unreadable.
+    """
+    path = folder / ARCHIVE
+    if not path.is_file():
+        raise DataError(f"chord-melody: {path} not found")
+    files: dict[str, bytes] = {}
+    for name, data in iter_archive(path, lambda n: n.endswith(".xml")):
+        parts = name.split("/")
+        song = parts[-2] if len(parts) >= 2 else parts[-1].removesuffix(".xml")
+        files.setdefault(song, data)
+    counters: Counter[str] = Counter()
+
+    def parse(song: str, data: bytes) -> SongRecord:
+        rec = parse_leadsheet(
+            data,
+            dataset="chord_melody",
+            local_id=song,
+            two_chords_per_bar=True,
+            counters=counters,
+        )
+        if not rec.title:
+            rec.title = song.replace("_", " ")
+        return rec
+
+    ids = sorted(files)
+    songs = read_items(((s, files[s]) for s in ids), len(ids), parse, report, progress)
+    report.notes.update(counters)
+    return songs
+
+
+SPEC = DatasetSpec(
+    name="chord_melody",
+    folder="chord-melody-dataset",
+    licence="MIT (OCR of copyrighted songs: research use)",
+    permissive=True,
+    inputs=(ARCHIVE,),
+    read=read,
+)
