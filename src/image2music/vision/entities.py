@@ -33,15 +33,20 @@ __all__ = [
     "scene_cues",
 ]
 
-#: Smallest face side, in analysis-image pixels, that the cascade can find.
+#: Faces are searched on a copy of the analysis image with this longest side.
+FACE_SEARCH_SIDE_PX = 320
+
+#: Smallest face side, in face-search pixels, that the cascade can find (its
+#: 24 x 24 window): 7.5 % of the picture's longest side.
 FACE_MIN_PX = 24
 
 #: Labels :func:`scene_cues` can emit.
 SCENE_LABELS = ("sky", "overcast", "vegetation", "sunset", "night")
 
-# Face cascade parameters: 15 % scale steps and at least 5 overlapping raw hits.
-_FACE_SCALE_FACTOR = 1.15
-_FACE_MIN_NEIGHBOURS = 5
+# Face cascade parameters: 20 % scale steps and at least 4 overlapping raw hits.
+# (1.15 steps at 512 px cost about three times as much for the same faces.)
+_FACE_SCALE_FACTOR = 1.2
+_FACE_MIN_NEIGHBOURS = 4
 
 # Logistic map of the cascade's last-stage weight to a confidence:
 # confidence = 1 / (1 + exp(-(weight - centre) / scale)).
@@ -154,7 +159,11 @@ def detect_faces(
     """Find frontal faces, and smiles inside them, with OpenCV Haar cascades.
 
     Faces: ``haarcascade_frontalface_default.xml`` on the histogram-equalised
-    grey picture, scale step 1.15, at least 5 neighbours, smallest face 24 px.
+    grey picture downscaled to a longest side of :data:`FACE_SEARCH_SIDE_PX`
+    (320 px), scale step 1.2, at least 4 neighbours, smallest face 24 px there
+    (7.5 % of the picture's longest side). Searching at this size costs about a
+    third of a search at 512 px with finer steps; smaller faces, as in crowd
+    shots, are missed.
     Smiles: ``haarcascade_smile.xml`` on the lower half of each face, resized to
     120 x 120 px and equalised, at least 20 neighbours.
 
@@ -184,14 +193,27 @@ def detect_faces(
     import cv2
 
     grey = _to_grey(rgb)
-    equalised = np.asarray(cv2.equalizeHist(grey), dtype=np.uint8)
-    hits = _detect(
+    search = grey
+    k = min(1.0, FACE_SEARCH_SIDE_PX / max(h, w))
+    if k < 1.0:
+        size = (max(1, round(w * k)), max(1, round(h * k)))
+        search = np.asarray(cv2.resize(grey, size, interpolation=cv2.INTER_AREA), np.uint8)
+    equalised = np.asarray(cv2.equalizeHist(search), dtype=np.uint8)
+    raw = _detect(
         _cascade("haarcascade_frontalface_default.xml"),
         equalised,
         scaleFactor=_FACE_SCALE_FACTOR,
         minNeighbors=_FACE_MIN_NEIGHBOURS,
         minSize=(FACE_MIN_PX, FACE_MIN_PX),
     )
+    # Back to analysis-image pixels, where smiles are searched at full detail.
+    hits = [
+        _Hit(
+            _scaled_box(hit.box, 1.0 / k, 1.0 / k, w, h) if k < 1.0 else hit.box,
+            hit.weight,
+        )
+        for hit in raw
+    ]
     hits.sort(key=lambda hit: (-hit.box[2] * hit.box[3], hit.box))
     faces: list[Entity] = []
     smile_entities: list[Entity] = []
