@@ -11,6 +11,9 @@ from image2music.errors import OutputError
 
 __all__ = ["write_files_atomically"]
 
+#: Permissions of written files: readable by all, writable by the owner.
+_FILE_MODE = 0o644
+
 
 def write_files_atomically(outputs: Mapping[Path, bytes], *, force: bool = False) -> list[Path]:
     """Write every file or none.
@@ -41,6 +44,7 @@ def write_files_atomically(outputs: Mapping[Path, bytes], *, force: bool = False
             path.parent.mkdir(parents=True, exist_ok=True)
             fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
             try:
+                os.fchmod(fd, _FILE_MODE)  # mkstemp makes files private (0600)
                 with os.fdopen(fd, "wb") as fh:
                     fh.write(data)
                 Path(tmp).replace(path)
