@@ -107,11 +107,28 @@ def test_lead_sheet_symbols(symbol: str, expected: tuple[int, str, int, ChordSta
     assert _summary(parse_symbol(symbol)) == expected
 
 
+@pytest.mark.parametrize(
+    ("symbol", "expected"),
+    [
+        ("C0", (0, "dim", -1, E)),  # iReal writes o as 0
+        ("Ab07/C", (8, "dim7", 0, E)),
+        ("Am/maj7/G#", (9, "minmaj7", 8, E)),  # "/maj7" is not a bass
+        ("Dmaug", (2, "min", -1, S)),  # m#5
+        ("Bb7(b9)", (10, "7", -1, E)),  # parenthesised alternative, not an alteration
+    ],
+)
+def test_ireal_spellings(symbol: str, expected: tuple[int, str, int, ChordStatus]) -> None:
+    assert _summary(parse_symbol(symbol)) == expected
+
+
 def test_lead_sheet_symbol_drops_and_no_chord() -> None:
     assert parse_symbol("N.C.").status == ChordStatus.NONE
+    assert parse_symbol("NoChord").status == ChordStatus.NONE
     assert parse_symbol("Hm7").reason == "chord symbol without a root"
-    assert parse_symbol("Cxyz").reason.startswith("unknown chord suffix")
-    assert parse_symbol("C/Q").reason.startswith("unreadable bass")
+    for bad in ("Cxyz", "C/Q", "N7"):
+        dropped = parse_symbol(bad)
+        assert dropped.status == D and dropped.reason == "unreadable chord symbol"
+        assert dropped.raw == bad
 
 
 def _harmony(xml: str) -> ParsedChord:
@@ -175,6 +192,18 @@ C_MAJ, C_MIN, A_MIN = Key(0, "major"), Key(0, "minor"), Key(9, "minor")
         ("III", A_MIN, (0, "maj", -1, E)),
         ("V7/iv", C_MIN, (0, "7", -1, E)),
         ("iv6[no1][add2]", C_MIN, (5, "min", 8, S)),
+        ("-VII", C_MIN, (10, "maj", -1, E)),  # music21 '-' flat, cautionary
+        ("#vi", A_MIN, (6, "min", -1, E)),  # cautionary sharp on the raised sixth
+        ("VIIo", A_MIN, (7, "dim", -1, E)),  # upper case: natural seventh degree
+        ("IVd7", C_MAJ, (5, "7", -1, E)),  # d: minor seventh
+        ("i7", C_MAJ, (0, "minmaj7", -1, E)),  # the diatonic seventh as it is
+        ("III+42", A_MIN, (0, "aug", 11, S)),  # aug + major seventh, seventh in the bass
+        ("N", C_MIN, (1, "maj", -1, E)),  # bare N: root position
+        ("N64", C_MIN, (1, "maj", 8, E)),
+        ("V/N", C_MAJ, (8, "maj", -1, E)),
+        ("Fr43", C_MAJ, (8, "7", -1, S)),
+        ("Ger6[add9]/V", C_MAJ, (3, "7", -1, S)),
+        ("Cad64/V", C_MIN, (7, "maj", 2, E)),
     ],
 )
 def test_roman_numerals(
@@ -186,6 +215,8 @@ def test_roman_numerals(
 def test_roman_drop_has_reason() -> None:
     bad = parse_roman("xyzzy", C_MAJ)
     assert bad.status == D and bad.reason == "unreadable Roman numeral"
+    assert parse_roman("V/xyzzy", C_MAJ).reason == "unreadable tonicisation"
+    assert parse_roman("V[zz]", C_MAJ).reason == "unknown chord change [zz]"
 
 
 def test_recognise_block_chords() -> None:
@@ -194,3 +225,6 @@ def test_recognise_block_chords() -> None:
     # First inversion: bass is the third.
     assert _summary(recognise_pitch_classes([42, 50, 57], 6, "D/F#")) == (2, "maj", 6, E)
     assert recognise_pitch_classes([], None, "").status == D
+    # Extra notes fold (theory.chord_quality_from_pcs): D7 with a b9 is a simplified D7.
+    assert _summary(recognise_pitch_classes([38, 42, 45, 48, 51], 2, "D7b9")) == (2, "7", -1, S)
+    assert recognise_pitch_classes([60], 0, "C").reason == "unrecognised chord"

@@ -6,7 +6,7 @@ from image2music.data.chords import ParsedChord
 from image2music.data.harte import parse_harte
 from image2music.data.keys import (
     estimate_key,
-    key_from_fifths,
+    estimate_key_from_chords,
     mode_for_tonic,
     mode_from_signature,
     parse_key_name,
@@ -18,6 +18,7 @@ from image2music.data.splits import (
     is_generic_title,
     normalise_title,
 )
+from image2music.theory import key_from_signature
 from image2music.types import Key
 
 
@@ -29,8 +30,11 @@ def test_parse_key_names() -> None:
     assert parse_key_name("F#m") == Key(6, "minor")
     assert parse_key_name("") is None
     assert parse_key_name("H:maj") is None
-    assert key_from_fifths(-3, "minor") == Key(0, "minor")
-    assert key_from_fifths(2, "major") == Key(2, "major")
+    assert parse_key_name("D dorian") is None  # the corpus has major and minor keys only
+    assert parse_key_name("f#:") == Key(6, "minor")  # RomanText: lower case is minor
+    # MusicXML / MIDI key signatures go through the theory core.
+    assert key_from_signature(-3, "minor") == Key(0, "minor")
+    assert key_from_signature(2, "major") == Key(2, "major")
 
 
 def test_estimate_key_from_histogram() -> None:
@@ -43,6 +47,12 @@ def test_estimate_key_from_histogram() -> None:
 
 def _chords(*labels: str) -> list[tuple[float, ParsedChord]]:
     return [(4.0, parse_harte(label)) for label in labels]
+
+
+def test_estimate_key_from_chords() -> None:
+    assert estimate_key_from_chords(_chords("A:min", "D:min", "E:7", "A:min")) == Key(9, "minor")
+    assert estimate_key_from_chords(_chords("C:maj", "F:maj", "G:7", "C:maj")) == Key(0, "major")
+    assert estimate_key_from_chords(_chords("X", "N")) == Key(0, "major")  # nothing mapped
 
 
 def test_mode_estimators() -> None:

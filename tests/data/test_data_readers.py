@@ -9,7 +9,8 @@ import pytest
 
 from image2music.data.chords import ChordStatus
 from image2music.data.readers import DATASETS
-from image2music.data.song import DatasetReport, SongRecord
+from image2music.data.readers.base import archive_path, decode_text, read_sorted
+from image2music.data.song import DatasetReport, SongRecord, SongSkip, add_change
 from image2music.errors import DataError
 from image2music.types import Key
 
@@ -204,3 +205,29 @@ def test_missing_archive_is_a_dataset_error(tmp_path: Path) -> None:
         (tmp_path / spec.folder).mkdir(exist_ok=True)
         with pytest.raises(DataError, match=name.split("_")[0]):
             spec.read(tmp_path / spec.folder, DatasetReport(name), lambda d, t: None)
+
+
+def test_shared_reader_helpers(tmp_path: Path) -> None:
+    with pytest.raises(DataError, match=r"^demo: .*missing\.tar\.gz not found$"):
+        archive_path(tmp_path, "missing.tar.gz", "demo")
+    (tmp_path / "there.txt").write_text("x")
+    assert archive_path(tmp_path, "there.txt", "demo") == tmp_path / "there.txt"
+    assert decode_text("é".encode() + b"\xff") == "é\ufffd"
+    report = DatasetReport("demo")
+
+    def parse(name: str, payload: int) -> SongRecord:
+        if payload < 0:
+            raise SongSkip("negative")
+        return SongRecord("demo", name, "", "", (4, 4), [0.0], 4.0, [(0.0, Key(0, "major"))], [])
+
+    songs = read_sorted({"b": 2, "a": 1, "c": -1}, parse, report, lambda d, t: None)
+    assert [s.local_id for s in songs] == ["a", "b"]
+    assert report.items_total == 3 and report.skipped == {"negative": 1}
+
+
+def test_add_change() -> None:
+    changes: list[tuple[float, str]] = []
+    for onset, value in [(0.0, "C"), (0.0, "G"), (4.0, "G"), (8.0, "D"), (8.0, "A"), (12.0, "E")]:
+        add_change(changes, onset, value)
+    # Same onset: replaced; same value as in force: left out.
+    assert changes == [(0.0, "G"), (8.0, "A"), (12.0, "E")]

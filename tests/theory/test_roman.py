@@ -241,6 +241,20 @@ def test_seventh_conventions(key: Key, numeral: str, explicit: str, diatonic: st
     assert parse_roman(numeral, key, diatonic_sevenths=True) == parse_chord(diatonic)
 
 
+@pytest.mark.parametrize(
+    ("key", "numeral", "symbol"),
+    [
+        (A_MINOR, "III+7", "Caug"),
+        (A_MINOR, "III+65", "Caug/E"),
+        (A_MINOR, "III+43", "Caug/G#"),
+        (A_MINOR, "III+42", "Caug/B"),  # the folded major seventh stays the bass
+        (C, "I+2", "Caug/B"),
+    ],
+)
+def test_diatonic_aug_major_seventh_inversions(key: Key, numeral: str, symbol: str) -> None:
+    assert parse_roman(numeral, key, diatonic_sevenths=True) == parse_chord(symbol)
+
+
 ALL_KEYS = all_keys()
 
 

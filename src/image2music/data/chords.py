@@ -1,14 +1,9 @@
-"""Folding any chord onto the project's 17 qualities.
+"""The corpus's chord record and the folding of note sets onto the 17 qualities.
 
-Every dataset parser reduces its chord spelling to a root pitch class, a set
-of *core* intervals above the root (the notes up to the seventh: thirds,
-fourths/seconds in sus chords, fifths, sixths, sevenths), a flag for
-*extensions* (9ths, 11ths, 13ths and their alterations) and an optional bass.
-:func:`classify_intervals` then picks the quality of
-:data:`image2music.types.CHORD_QUALITIES`:
+:class:`ParsedChord` is what every dataset reader produces: a root, a quality of
+:data:`image2music.types.CHORD_QUALITIES`, a bass, and how the label was mapped:
 
-* **exact**: the core intervals are exactly the quality's intervals and there
-  are no extensions (``C:maj7``, ``Dm7``, ``V7``);
+* **exact**: the label's notes are exactly the quality's (``C:maj7``, ``Dm7``, ``V7``);
 * **simplified**: the chord was folded (``C9`` -> ``7``, ``Cmaj9`` -> ``maj7``,
   ``Cm11`` -> ``min7``, ``Cadd9`` -> ``maj``, ``C69`` -> ``6``, ``C7b9`` ->
   ``7``, ``C7b5`` -> ``7``, ``C(omit5)`` -> ``maj``, power chord with b7 ->
@@ -17,15 +12,29 @@ fourths/seconds in sus chords, fifths, sixths, sevenths), a flag for
   the reason is kept and counted.
 
 "No chord" (``N``, ``N.C.``) is neither: it is its own token.
+
+Lead-sheet symbols and sounding pitch-class sets are read by the theory core
+(:func:`image2music.theory.parse_chord_symbol_ex`,
+:func:`image2music.theory.chord_quality_from_pcs`; see :func:`ParsedChord.from_chord`
+and :func:`recognise_pitch_classes`). Labels that *list* their notes (Harte
+degree lists, MusicXML ``<kind>`` + ``<degree>``, RomanText ``[add]``/``[no]``
+changes) are reduced to a root, a set of *core* intervals above it (up to the
+seventh), a flag for *extensions* (9ths, 11ths, 13ths and their alterations)
+and an optional bass, and :func:`classify_intervals` folds that set. It keeps
+every listed note (``C:maj6(7)`` is ``maj7``, ``C:11`` keeps its third and is
+``7``), where the symbol grammar of the theory core reads added notes as
+droppable extensions.
 """
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import IntEnum
 
-from image2music.types import CHORD_QUALITIES
+from image2music.theory import chord_quality_from_pcs
+from image2music.types import CHORD_QUALITIES, Chord
 
 __all__ = [
     "QUALITY_FAMILIES",
@@ -76,6 +85,19 @@ class ParsedChord:
     def dropped(cls, raw: str, reason: str) -> ParsedChord:
         """A label that cannot be mapped, with the reason."""
         return cls(ChordStatus.DROPPED, reason=reason, raw=raw)
+
+    @classmethod
+    def from_chord(cls, chord: Chord, simplified: bool, raw: str) -> ParsedChord:
+        """A mapped chord from a :class:`~image2music.types.Chord` of the theory core.
+
+        Args:
+            chord: The vocabulary chord.
+            simplified: Whether the label's notes differ from the chord's.
+            raw: The label as written.
+        """
+        status = ChordStatus.SIMPLIFIED if simplified else ChordStatus.EXACT
+        bass = -1 if chord.bass_pc is None else chord.bass_pc
+        return cls(status, chord.root_pc, chord.quality, bass, "", raw)
 
     @property
     def is_chord(self) -> bool:
@@ -184,31 +206,31 @@ def make_chord(
     return ParsedChord(status, root, quality, bass, "", raw)
 
 
+@functools.lru_cache(maxsize=4096)
+def _recognise(pcset: frozenset[int], bass_pc: int | None) -> Chord | None:
+    return chord_quality_from_pcs(pcset, bass_pc)
+
+
 def recognise_pitch_classes(pcs: Iterable[int], bass_pc: int | None, raw: str) -> ParsedChord:
     """Name a chord from the pitch classes that sound (e.g. a MIDI chord track).
 
-    Every pitch class is tried as the root; an exact template match wins,
-    preferring the bass as root, then the candidate whose quality has the
-    fewest notes missing or extra.
+    The chord is :func:`image2music.theory.chord_quality_from_pcs` (every root
+    and quality scored by missing and extra notes, ties to the bass as root);
+    it is exact when the sounding pitch classes are exactly its tones.
 
     Args:
-        pcs: Sounding pitch classes.
+        pcs: Sounding pitch classes (MIDI pitches are taken modulo 12).
         bass_pc: Pitch class of the lowest note, or ``None``.
         raw: A description for reports.
 
     Returns:
-        The recognised chord; dropped when no pitch sounds.
+        The recognised chord; dropped when no pitch sounds or no vocabulary
+        chord fits.
     """
-    pcset = sorted({p % 12 for p in pcs})
+    pcset = frozenset(p % 12 for p in pcs)
     if not pcset:
         return ParsedChord.dropped(raw, "empty chord")
-    best: tuple[tuple[int, int, int], ParsedChord] | None = None
-    for root in pcset:
-        core = frozenset((p - root) % 12 for p in pcset)
-        quality, exact = classify_intervals(core)
-        mismatch = len(core ^ _TEMPLATES[quality])
-        score = (0 if exact else 1, mismatch, 0 if root == bass_pc else 1)
-        if best is None or score < best[0]:
-            best = (score, make_chord(root, core, False, bass_pc, raw))
-    assert best is not None
-    return best[1]
+    chord = _recognise(pcset, bass_pc)
+    if chord is None:
+        return ParsedChord.dropped(raw, "unrecognised chord")
+    return ParsedChord.from_chord(chord, pcset != set(chord.pitch_classes), raw)

@@ -20,7 +20,7 @@ import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, TypedDict, Unpack
 
 import numpy as np
 from numpy.typing import NDArray
@@ -40,7 +40,7 @@ from image2music.data.vocab import (
 from image2music.errors import DataError
 from image2music.types import Key
 
-__all__ = ["Corpus", "Phrase", "Song", "load_corpus"]
+__all__ = ["Corpus", "Phrase", "Song", "SongFilters", "load_corpus"]
 
 
 @dataclass(frozen=True)
@@ -197,6 +197,15 @@ class Phrase:
         return self.song.melody_grid(self.start_beat, self.end_beat)
 
 
+class SongFilters(TypedDict, total=False):
+    """Keyword filters of :meth:`Corpus.select`, :meth:`Corpus.songs` and :meth:`Corpus.phrases`."""
+
+    permissive_only: bool
+    datasets: Sequence[str] | None
+    metre: tuple[int, int] | None
+    with_melody: bool | None
+
+
 class Corpus:
     """The built corpus: column arrays plus the manifest.
 
@@ -297,44 +306,15 @@ class Corpus:
             key_mode=k_mode,
         )
 
-    def songs(
-        self,
-        split: str | None = None,
-        *,
-        permissive_only: bool = False,
-        datasets: Sequence[str] | None = None,
-        metre: tuple[int, int] | None = None,
-        with_melody: bool | None = None,
-    ) -> list[Song]:
+    def songs(self, split: str | None = None, **filters: Unpack[SongFilters]) -> list[Song]:
         """Songs matching the filters (see :meth:`select`)."""
-        idx = self.select(
-            split,
-            permissive_only=permissive_only,
-            datasets=datasets,
-            metre=metre,
-            with_melody=with_melody,
-        )
-        return [self.song(int(i)) for i in idx]
+        return [self.song(int(i)) for i in self.select(split, **filters)]
 
-    def phrases(
-        self,
-        split: str | None = None,
-        *,
-        permissive_only: bool = False,
-        datasets: Sequence[str] | None = None,
-        metre: tuple[int, int] | None = None,
-        with_melody: bool | None = None,
-    ) -> list[Phrase]:
+    def phrases(self, split: str | None = None, **filters: Unpack[SongFilters]) -> list[Phrase]:
         """Phrases of the songs matching the filters (see :meth:`select`)."""
         a = self.arrays
         out: list[Phrase] = []
-        for i in self.select(
-            split,
-            permissive_only=permissive_only,
-            datasets=datasets,
-            metre=metre,
-            with_melody=with_melody,
-        ):
+        for i in self.select(split, **filters):
             song = self.song(int(i))
             lo, hi = int(a["phrase_offsets"][i]), int(a["phrase_offsets"][i + 1])
             bars = song.bar_starts

@@ -10,6 +10,13 @@ omit it; the bass is a degree above the root (``C:maj/3`` is C/E,
 ``C:min/b3`` is Cm/Eb). A bare root means a major triad. ``N`` is no chord;
 ``X`` (unknown) and anything unreadable is dropped with a reason.
 Degrees 9, 11 and 13 are extensions: they make the mapping "simplified".
+
+The label's degrees are folded by :func:`image2music.data.chords.classify_intervals`,
+not by :func:`image2music.theory.parse_chord_symbol_ex`: a Harte degree list is a
+set of notes (``C:sus4(b7)`` is C7sus4, ``C:maj6(7)`` has both sixth and seventh,
+``C:11`` keeps its third, ``C:1`` is the root alone, ``/9`` is a bass degree),
+while the theory grammar reads lead-sheet symbols, whose added notes fold away.
+Only the root note name is read by the theory core (:func:`~image2music.theory.name_to_pc`).
 """
 
 from __future__ import annotations
@@ -18,7 +25,8 @@ import functools
 import re
 
 from image2music.data.chords import ParsedChord, make_chord
-from image2music.data.pitch import parse_pitch_class
+from image2music.errors import TheoryError
+from image2music.theory import name_to_pc
 
 __all__ = ["SHORTHANDS", "degree_semitones", "parse_harte"]
 
@@ -93,8 +101,9 @@ def parse_harte(label: str) -> ParsedChord:
     m = _LABEL.match(text)
     if m is None:
         return ParsedChord.dropped(text, "unreadable Harte label")
-    root = parse_pitch_class(m.group(1))
-    if root is None:
+    try:
+        root = name_to_pc(m.group(1))
+    except TheoryError:
         return ParsedChord.dropped(text, "unreadable root")
     shorthand = m.group(2)
     degrees: list[str]

@@ -16,20 +16,21 @@ Estimators (documented in ``docs/corpus.md``):
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 
 import numpy as np
 from numpy.typing import NDArray
 
 from image2music.data.chords import ParsedChord
-from image2music.data.pitch import parse_pitch_class
+from image2music.errors import TheoryError
+from image2music.theory import parse_key
 from image2music.types import CHORD_QUALITIES, Key
 
 __all__ = [
     "KK_MAJOR",
     "KK_MINOR",
     "estimate_key",
-    "key_from_fifths",
+    "estimate_key_from_chords",
     "mode_for_tonic",
     "mode_from_signature",
     "parse_key_name",
@@ -40,51 +41,25 @@ KK_MAJOR = np.array([6.35, 2.23, 3.48, 2.33, 4.38, 4.09, 2.52, 5.19, 2.39, 3.66,
 #: Krumhansl-Kessler minor key profile (tonic first).
 KK_MINOR = np.array([6.33, 2.68, 3.52, 5.38, 2.60, 3.53, 2.54, 4.75, 3.98, 2.69, 3.34, 3.17])
 
-_MINOR_WORDS = ("min", "minor", "m", "-")
-_MAJOR_WORDS = ("maj", "major", "", "M")
-
 
 def parse_key_name(text: str) -> Key | None:
-    """Parse ``"Gb:maj"``, ``"Db:min"``, ``"Dmin"``, ``"Ab"``, ``"F#m"``, ``"a minor"``.
+    """A major or minor key from a dataset's key field, ``None`` when unreadable.
+
+    Reads with :func:`image2music.theory.parse_key` (``"Gb:maj"``, ``"Db:min"``,
+    ``"Dmin"``, ``"Ab"``, ``"F#m"``, ``"a minor"``; a bare lower-case tonic is minor);
+    other modes count as unreadable, since the corpus has only major and minor keys.
 
     Args:
-        text: A tonic note name followed by an optional mode word, with or
-            without a colon or space.
+        text: A tonic note name followed by an optional mode word.
 
     Returns:
-        The key, or ``None`` when it cannot be read.
+        The key, or ``None``.
     """
-    t = text.strip().replace(":", " ")
-    if not t:
+    try:
+        key = parse_key(text)
+    except TheoryError:
         return None
-    i = 1
-    while i < len(t) and t[i] in "#b-":
-        i += 1
-    tonic = parse_pitch_class(t[:i])
-    if tonic is None:
-        return None
-    rest = t[i:].strip()
-    if rest.lower() in _MINOR_WORDS or rest in _MINOR_WORDS:
-        return Key(tonic, "minor")
-    if rest.lower() in _MAJOR_WORDS or rest in _MAJOR_WORDS:
-        return Key(tonic, "major")
-    return None
-
-
-def key_from_fifths(fifths: int, mode: str) -> Key:
-    """Key from a key signature (sharps positive, flats negative) and a mode.
-
-    Args:
-        fifths: -7..7.
-        mode: ``"major"`` or ``"minor"``.
-
-    Returns:
-        The key; the minor key of a signature is its relative minor.
-    """
-    major_tonic = (7 * fifths) % 12
-    if mode == "minor":
-        return Key((major_tonic + 9) % 12, "minor")
-    return Key(major_tonic, "major")
+    return key if key.mode in ("major", "minor") else None
 
 
 def estimate_key(pc_weights: Sequence[float] | NDArray[np.float64]) -> Key:
@@ -106,6 +81,23 @@ def estimate_key(pc_weights: Sequence[float] | NDArray[np.float64]) -> Key:
             if np.isfinite(r) and r > best[0]:
                 best = (r, Key(tonic, mode))
     return best[1]
+
+
+def estimate_key_from_chords(chords: Iterable[tuple[float, ParsedChord]]) -> Key:
+    """:func:`estimate_key` of the chord tones, each weighted by its chord's duration.
+
+    Args:
+        chords: ``(duration, chord)`` pairs; unmapped chords are ignored.
+
+    Returns:
+        The key; C major when no chord is mapped.
+    """
+    hist = np.zeros(12)
+    for dur, c in chords:
+        if c.is_chord:
+            for iv in CHORD_QUALITIES[c.quality]:
+                hist[(c.root_pc + iv) % 12] += dur
+    return estimate_key(hist)
 
 
 def _is_major_family(quality: str) -> bool:

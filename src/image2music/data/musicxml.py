@@ -36,9 +36,10 @@ from dataclasses import dataclass
 from io import BytesIO
 
 from image2music.data.chords import ChordStatus, ParsedChord, make_chord
-from image2music.data.keys import key_from_fifths, mode_from_signature
-from image2music.data.pitch import step_alter_pc
+from image2music.data.keys import mode_from_signature
 from image2music.data.song import ChordEvent, NoteEvent, SongRecord, SongSkip
+from image2music.errors import TheoryError
+from image2music.theory import key_from_signature, name_to_pc
 from image2music.types import Key
 
 __all__ = ["KINDS", "harmony_to_chord", "mxl_to_xml", "parse_leadsheet"]
@@ -134,6 +135,14 @@ def _float(el: ET.Element | None, default: float = 0.0) -> float:
     return float(el.text.strip())
 
 
+def _step_pc(step: str, alter: float) -> int | None:
+    """Pitch class of a ``step`` letter moved by ``alter`` semitones (rounded); None if bad."""
+    try:
+        return (name_to_pc(step) + round(alter)) % 12
+    except TheoryError:
+        return None
+
+
 def harmony_to_chord(h: ET.Element) -> ParsedChord:
     """Fold a ``<harmony>`` element onto the vocabulary.
 
@@ -154,7 +163,7 @@ def harmony_to_chord(h: ET.Element) -> ParsedChord:
         return ParsedChord.none(raw)
     if step is None:
         return ParsedChord.dropped(raw, "harmony without a root")
-    root = step_alter_pc(step, _float(h.find("root/root-alter")))
+    root = _step_pc(step, _float(h.find("root/root-alter")))
     if root is None:
         return ParsedChord.dropped(raw, "unreadable harmony root")
     core_t: tuple[int, ...]
@@ -199,7 +208,7 @@ def harmony_to_chord(h: ET.Element) -> ParsedChord:
     bass = None
     bstep = h.findtext("bass/bass-step")
     if bstep is not None:
-        bass = step_alter_pc(bstep, _float(h.find("bass/bass-alter")))
+        bass = _step_pc(bstep, _float(h.find("bass/bass-alter")))
     return make_chord(root, core, extended, bass, raw)
 
 
@@ -297,7 +306,7 @@ def parse_leadsheet(
                 voice = voice or v
                 if v == voice and el.find("rest") is None:
                     step = el.findtext("pitch/step")
-                    pc = step_alter_pc(step, _float(el.find("pitch/alter"))) if step else None
+                    pc = _step_pc(step, _float(el.find("pitch/alter"))) if step else None
                     octave = el.findtext("pitch/octave")
                     if pc is not None and octave is not None and dur > 0:
                         midi = 12 * (int(octave) + 1) + pc
@@ -401,10 +410,11 @@ def _keys(
     for i, (onset, fifths, mode) in enumerate(merged):
         end = merged[i + 1][0] if i + 1 < len(merged) else math.inf
         if mode == "minor":
-            keys.append((onset, key_from_fifths(fifths, mode)))
+            keys.append((onset, key_from_signature(fifths, mode)))
             continue
         inside = [(c.duration, c.chord) for c in chords if onset <= c.onset < end]
         seg_notes = [n for n in notes if onset <= n.onset < end]
         last_pc = seg_notes[-1].pitch % 12 if seg_notes else None
-        keys.append((onset, mode_from_signature((7 * fifths) % 12, inside, last_pc)))
+        major_tonic = key_from_signature(fifths).tonic_pc
+        keys.append((onset, mode_from_signature(major_tonic, inside, last_pc)))
     return keys

@@ -20,38 +20,24 @@ CACHE_ENV = "IMAGE2MUSIC_CACHE_DIR"
 DATASETS_ENV = "IMAGE2MUSIC_DATASETS"
 
 
+def _chosen(explicit: Path | str | None, env: str) -> Path | None:
+    """An explicit choice, else the environment variable ``env``, as an absolute path."""
+    chosen = explicit or os.environ.get(env)
+    return Path(chosen).expanduser().resolve() if chosen else None
+
+
 def resolve_cache_dir(cache_dir: Path | str | None = None) -> Path:
-    """The corpus cache directory (not created here).
-
-    Args:
-        cache_dir: Explicit choice; wins over the environment.
-
-    Returns:
-        An absolute path.
-    """
-    if cache_dir:
-        return Path(cache_dir).expanduser().resolve()
-    env = os.environ.get(CACHE_ENV)
-    if env:
-        return Path(env).expanduser().resolve()
+    """The corpus cache directory, absolute and not created here (see the module docstring)."""
+    if chosen := _chosen(cache_dir, CACHE_ENV):
+        return chosen
     base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
     return (Path(base).expanduser() / "image2music" / "corpus").resolve()
 
 
 def resolve_datasets_dir(datasets_dir: Path | str | None = None) -> Path:
-    """The shared datasets directory (may not exist; the builder reports that).
-
-    Args:
-        datasets_dir: Explicit choice; wins over the environment.
-
-    Returns:
-        An absolute path.
-    """
-    if datasets_dir:
-        return Path(datasets_dir).expanduser().resolve()
-    env = os.environ.get(DATASETS_ENV)
-    if env:
-        return Path(env).expanduser().resolve()
+    """The shared datasets directory, absolute; it may not exist (see the module docstring)."""
+    if chosen := _chosen(datasets_dir, DATASETS_ENV):
+        return chosen
     here = (Path.cwd() / ".." / "shared" / "datasets").resolve()
     if here.is_dir():
         return here

@@ -17,6 +17,7 @@ import logging
 import math
 from collections import Counter
 from dataclasses import dataclass, field
+from typing import TypeVar
 
 from image2music.data.chords import ParsedChord
 from image2music.types import Key
@@ -27,11 +28,14 @@ __all__ = [
     "NoteEvent",
     "SongRecord",
     "SongSkip",
+    "add_change",
     "bar_starts_for",
     "bars_from_metres",
 ]
 
 _log = logging.getLogger("image2music.data")
+
+T = TypeVar("T")
 
 
 class SongSkip(Exception):  # noqa: N818 - a control-flow signal, not an error
@@ -180,6 +184,18 @@ class DatasetReport:
         rep.examples = {str(k): [str(x) for x in v] for k, v in examples.items()}
         rep.notes = Counter({str(k): int(v) for k, v in notes.items()})
         return rep
+
+
+def add_change(changes: list[tuple[float, T]], onset: float, value: T) -> None:
+    """Append ``(onset, value)`` to ascending changes (keys, tonics), in place.
+
+    A change at the onset of the last one replaces it; a change to the value
+    already in force is left out.
+    """
+    if changes and abs(changes[-1][0] - onset) < 1e-9:
+        changes[-1] = (onset, value)
+    elif not changes or changes[-1][1] != value:
+        changes.append((onset, value))
 
 
 def bar_starts_for(n_bars: int, bar_beats: float) -> list[float]:

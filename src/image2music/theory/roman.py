@@ -265,7 +265,11 @@ def _chord(match: re.Match[str], key: Key, diatonic: bool) -> Chord:
         inversion = _SEVENTH_INVERSION.get(fig, 0)
     else:
         quality, inversion = triad, _FIGURE_INVERSION[fig]
-    return Chord(root, quality, (root + CHORD_QUALITIES[quality][inversion]) % 12)
+    tones = CHORD_QUALITIES[quality]
+    # An augmented triad with a diatonic major seventh folds to 'aug': a 42 figure
+    # still puts that (dropped) seventh in the bass.
+    bass = tones[inversion] if inversion < len(tones) else 11
+    return Chord(root, quality, (root + bass) % 12)
 
 
 def _normalise(text: str) -> str:

@@ -2,18 +2,31 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TypeVar
 
 from image2music.data.song import DatasetReport, SongRecord, SongSkip
+from image2music.errors import DataError
 
-__all__ = ["DatasetSpec", "ProgressFn", "ReadFn", "read_items"]
+__all__ = [
+    "DatasetSpec",
+    "ProgressFn",
+    "ReadFn",
+    "archive_path",
+    "decode_text",
+    "read_items",
+    "read_sorted",
+]
 
 #: Progress callback: ``(items_done, items_total)``.
 ProgressFn = Callable[[int, int], None]
-#: A reader: ``(dataset_folder, report, progress) -> songs``.
+#: A reader: ``(dataset_folder, report, progress) -> songs``. It reads every
+#: item of the dataset folder through :func:`read_items` (so ``report`` receives
+#: counts and skip reasons, and ``progress`` is called per item) and raises
+#: :class:`~image2music.errors.DataError` when the dataset's files are missing
+#: or unreadable as a whole.
 ReadFn = Callable[[Path, DatasetReport, ProgressFn], list[SongRecord]]
 
 T = TypeVar("T")
@@ -84,3 +97,31 @@ def read_items(
             report.skip(name, f"malformed file ({type(e).__name__})", str(e))
         progress(done, total)
     return songs
+
+
+def read_sorted(
+    items: Mapping[str, T],
+    parse: Callable[[str, T], SongRecord],
+    report: DatasetReport,
+    progress: ProgressFn,
+) -> list[SongRecord]:
+    """:func:`read_items` over a mapping ``item_name -> payload``, by sorted name."""
+    names = sorted(items)
+    return read_items(((n, items[n]) for n in names), len(names), parse, report, progress)
+
+
+def archive_path(folder: Path, name: str, dataset: str) -> Path:
+    """The file ``folder / name`` that a reader needs.
+
+    Raises:
+        DataError: ``"<dataset>: <path> not found"`` if it is not a file.
+    """
+    path = folder / name
+    if not path.is_file():
+        raise DataError(f"{dataset}: {path} not found")
+    return path
+
+
+def decode_text(data: bytes) -> str:
+    """A text file's bytes as UTF-8, undecodable bytes replaced."""
+    return data.decode("utf-8", errors="replace")

@@ -31,10 +31,16 @@ from image2music.data.archive import iter_archive
 from image2music.data.chords import ParsedChord
 from image2music.data.harte import parse_harte
 from image2music.data.keys import mode_for_tonic
-from image2music.data.pitch import parse_pitch_class
-from image2music.data.readers.base import DatasetSpec, ProgressFn, read_items
-from image2music.data.song import ChordEvent, DatasetReport, SongRecord, SongSkip
-from image2music.errors import DataError
+from image2music.data.readers.base import (
+    DatasetSpec,
+    ProgressFn,
+    archive_path,
+    decode_text,
+    read_sorted,
+)
+from image2music.data.song import ChordEvent, DatasetReport, SongRecord, SongSkip, add_change
+from image2music.errors import TheoryError
+from image2music.theory import name_to_pc
 from image2music.types import Key
 
 __all__ = ["SPEC", "parse_salami", "read"]
@@ -93,9 +99,10 @@ def parse_salami(local_id: str, text: str) -> SongRecord:
                     raise SongSkip("unreadable metre")
                 first_metre = first_metre or metre
             elif key == "tonic":
-                pc = parse_pitch_class(value)
-                if pc is None:
-                    raise SongSkip("unreadable tonic")
+                try:
+                    pc = name_to_pc(value)
+                except TheoryError:
+                    raise SongSkip("unreadable tonic") from None
                 tonic = pc
                 tonics.append((pos, pc))
             continue
@@ -171,10 +178,7 @@ def _keys(tonics: list[tuple[Fraction, int]], chords: list[ChordEvent]) -> list[
     # Merge tonic headers at the same position, keep changes only.
     segs: list[tuple[float, int]] = []
     for pos, pc in tonics:
-        if segs and abs(segs[-1][0] - float(pos)) < 1e-9:
-            segs[-1] = (segs[-1][0], pc)
-        elif not segs or segs[-1][1] != pc:
-            segs.append((float(pos), pc))
+        add_change(segs, float(pos), pc)
     segs[0] = (0.0, segs[0][1])
     keys: list[tuple[float, Key]] = []
     for i, (start, pc) in enumerate(segs):
@@ -196,35 +200,14 @@ def _tempo(timed: list[tuple[float, Fraction, Fraction]]) -> float:
 
 
 def read(folder: Path, report: DatasetReport, progress: ProgressFn) -> list[SongRecord]:
-    """Read every ``salami_chords.txt`` from the Billboard archive.
-
-    Args:
-        folder: The ``mcgill-billboard`` dataset folder.
-        report: Receives counts and skip reasons.
-        progress: Progress callback.
-
-    Returns:
-        The songs, by folder number.
-
-    Raises:
-        DataError: If the archive is missing or unreadable.
-    """
-    path = folder / ARCHIVE
-    if not path.is_file():
-        raise DataError(f"billboard: {path} not found")
+    """Read every ``salami_chords.txt``, by folder number (a :data:`~.base.ReadFn`)."""
     files: dict[str, bytes] = {}
+    path = archive_path(folder, ARCHIVE, "billboard")
     for name, data in iter_archive(path, lambda n: n.endswith("salami_chords.txt")):
         m = _FILE.search(name)
         if m:
             files[m.group(1)] = data
-    ids = sorted(files)
-    return read_items(
-        ((i, files[i]) for i in ids),
-        len(ids),
-        lambda i, data: parse_salami(i, data.decode("utf-8", errors="replace")),
-        report,
-        progress,
-    )
+    return read_sorted(files, lambda i, data: parse_salami(i, decode_text(data)), report, progress)
 
 
 SPEC = DatasetSpec(

@@ -9,14 +9,12 @@ folder name (underscores as spaces) is used. Local id: the folder name.
 
 from __future__ import annotations
 
-from collections import Counter
 from pathlib import Path
 
 from image2music.data.archive import iter_archive
 from image2music.data.musicxml import parse_leadsheet
-from image2music.data.readers.base import DatasetSpec, ProgressFn, read_items
+from image2music.data.readers.base import DatasetSpec, ProgressFn, archive_path, read_sorted
 from image2music.data.song import DatasetReport, SongRecord
-from image2music.errors import DataError
 
 __all__ = ["SPEC", "read"]
 
@@ -24,28 +22,13 @@ ARCHIVE = "chord_melody_one_key_per_song.tar.gz"
 
 
 def read(folder: Path, report: DatasetReport, progress: ProgressFn) -> list[SongRecord]:
-    """Read every lead sheet of the chord-melody dataset.
-
-    Args:
-        folder: The ``chord-melody-dataset`` folder.
-        report: Receives counts and skip reasons.
-        progress: Progress callback.
-
-    Returns:
-        The songs, by folder name.
-
-    Raises:
-        DataError: If the archive is missing or unreadable.
-    """
-    path = folder / ARCHIVE
-    if not path.is_file():
-        raise DataError(f"chord-melody: {path} not found")
+    """Read every lead sheet, by folder name (a :data:`~.base.ReadFn`)."""
+    path = archive_path(folder, ARCHIVE, "chord-melody")
     files: dict[str, bytes] = {}
     for name, data in iter_archive(path, lambda n: n.endswith(".xml")):
         parts = name.split("/")
         song = parts[-2] if len(parts) >= 2 else parts[-1].removesuffix(".xml")
         files.setdefault(song, data)
-    counters: Counter[str] = Counter()
 
     def parse(song: str, data: bytes) -> SongRecord:
         rec = parse_leadsheet(
@@ -53,16 +36,13 @@ def read(folder: Path, report: DatasetReport, progress: ProgressFn) -> list[Song
             dataset="chord_melody",
             local_id=song,
             two_chords_per_bar=True,
-            counters=counters,
+            counters=report.notes,
         )
         if not rec.title:
             rec.title = song.replace("_", " ")
         return rec
 
-    ids = sorted(files)
-    songs = read_items(((s, files[s]) for s in ids), len(ids), parse, report, progress)
-    report.notes.update(counters)
-    return songs
+    return read_sorted(files, parse, report, progress)
 
 
 SPEC = DatasetSpec(

@@ -33,7 +33,13 @@ from image2music.data.archive import iter_archive
 from image2music.data.chords import ParsedChord, make_chord
 from image2music.data.keys import estimate_key
 from image2music.data.midi import MidiNote, parse_midi
-from image2music.data.readers.base import DatasetSpec, ProgressFn, read_items
+from image2music.data.readers.base import (
+    DatasetSpec,
+    ProgressFn,
+    archive_path,
+    decode_text,
+    read_sorted,
+)
 from image2music.data.song import (
     ChordEvent,
     DatasetReport,
@@ -42,7 +48,6 @@ from image2music.data.song import (
     SongSkip,
     bar_starts_for,
 )
-from image2music.errors import DataError
 from image2music.types import CHORD_QUALITIES
 
 __all__ = ["SPEC", "estimate_chord", "estimate_tempo", "parse_clip", "read"]
@@ -218,26 +223,12 @@ def parse_clip(clip: str, data: bytes, quadrant: int, split: str = "") -> SongRe
 
 
 def _read_csv(data: bytes) -> list[dict[str, str]]:
-    return list(csv.DictReader(io.StringIO(data.decode("utf-8", errors="replace"))))
+    return list(csv.DictReader(io.StringIO(decode_text(data))))
 
 
 def read(folder: Path, report: DatasetReport, progress: ProgressFn) -> list[SongRecord]:
-    """Read every EMOPIA clip with its label and official split.
-
-    Args:
-        folder: The ``emopia`` dataset folder.
-        report: Receives counts and skip reasons.
-        progress: Progress callback.
-
-    Returns:
-        The clips, by id.
-
-    Raises:
-        DataError: If the archive is missing or unreadable.
-    """
-    path = folder / ARCHIVE
-    if not path.is_file():
-        raise DataError(f"emopia: {path} not found")
+    """Read every clip with its label and official split, by id (a :data:`~.base.ReadFn`)."""
+    path = archive_path(folder, ARCHIVE, "emopia")
     midis: dict[str, tuple[bytes, int]] = {}
     labels: dict[str, int] = {}
     splits: dict[str, str] = {}
@@ -257,10 +248,8 @@ def read(folder: Path, report: DatasetReport, progress: ProgressFn) -> list[Song
                 clip = (row.get("clip_name") or "").strip().removesuffix(".mid")
                 if clip:
                     splits[clip] = split_names[name.rsplit("/", 1)[-1]]
-    ids = sorted(midis)
-    return read_items(
-        ((c, midis[c]) for c in ids),
-        len(ids),
+    return read_sorted(
+        midis,
         lambda c, payload: parse_clip(c, payload[0], labels.get(c, payload[1]), splits.get(c, "")),
         report,
         progress,

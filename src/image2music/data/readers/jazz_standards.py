@@ -22,15 +22,11 @@ import json
 import re
 from pathlib import Path
 
-import numpy as np
-
-from image2music.data.chords import ParsedChord
-from image2music.data.keys import estimate_key, parse_key_name
+from image2music.data.keys import estimate_key_from_chords, parse_key_name
 from image2music.data.readers.base import DatasetSpec, ProgressFn, read_items
 from image2music.data.song import ChordEvent, DatasetReport, SongRecord, SongSkip
 from image2music.data.symbols import parse_symbol
 from image2music.errors import DataError
-from image2music.types import CHORD_QUALITIES, Key
 
 __all__ = ["SPEC", "parse_tune", "read"]
 
@@ -106,7 +102,7 @@ def parse_tune(local_id: str, tune: dict[str, object]) -> SongRecord:
     key = parse_key_name(str(tune.get("Key") or ""))
     key_source = "annotated"
     if key is None:
-        key = _estimate(chords)
+        key = estimate_key_from_chords((c.duration, c.chord) for c in chords)
         key_source = "estimated"
     return SongRecord(
         dataset="jazz_standards",
@@ -123,30 +119,8 @@ def parse_tune(local_id: str, tune: dict[str, object]) -> SongRecord:
     )
 
 
-def _estimate(chords: list[ChordEvent]) -> Key:
-    hist = np.zeros(12)
-    for c in chords:
-        ch: ParsedChord = c.chord
-        if ch.is_chord:
-            for iv in CHORD_QUALITIES[ch.quality]:
-                hist[(ch.root_pc + iv) % 12] += c.duration
-    return estimate_key(hist)
-
-
 def read(folder: Path, report: DatasetReport, progress: ProgressFn) -> list[SongRecord]:
-    """Read every tune of ``JazzStandards.json``.
-
-    Args:
-        folder: The ``jazz-standards`` dataset folder.
-        report: Receives counts and skip reasons.
-        progress: Progress callback.
-
-    Returns:
-        The songs, in file order.
-
-    Raises:
-        DataError: If the file is missing or not a JSON list.
-    """
+    """Read every tune of ``JazzStandards.json``, in file order (a :data:`~.base.ReadFn`)."""
     path = folder / FILE
     try:
         tunes = json.loads(path.read_text(encoding="utf-8"))

@@ -23,18 +23,18 @@ from pathlib import Path
 
 from image2music.data.archive import iter_archive
 from image2music.data.chords import recognise_pitch_classes
-from image2music.data.keys import key_from_fifths
 from image2music.data.midi import MidiNote, parse_midi
-from image2music.data.readers.base import DatasetSpec, ProgressFn, read_items
+from image2music.data.readers.base import DatasetSpec, ProgressFn, archive_path, read_items
 from image2music.data.song import (
     ChordEvent,
     DatasetReport,
     NoteEvent,
     SongRecord,
     SongSkip,
+    add_change,
     bars_from_metres,
 )
-from image2music.errors import DataError
+from image2music.theory import key_from_signature
 from image2music.types import Key
 
 __all__ = ["SPEC", "abc_titles", "parse_tune_midi", "read"]
@@ -117,12 +117,8 @@ def parse_tune_midi(local_id: str, data: bytes, title: str = "") -> SongRecord:
     end = bars[-1] + (4.0 * metres[-1][1] / metres[-1][2] if metres else bar_len)
     keys: list[tuple[float, Key]] = []
     for tick, sf, minor in midi.key_signatures:
-        key = key_from_fifths(sf, "minor" if minor else "major")
-        onset = 0.0 if not keys else tick / tpb
-        if keys and abs(keys[-1][0] - onset) < 1e-9:
-            keys[-1] = (onset, key)
-        elif not keys or keys[-1][1] != key:
-            keys.append((onset, key))
+        key = key_from_signature(sf, "minor" if minor else "major")
+        add_change(keys, 0.0 if not keys else tick / tpb, key)
     if not keys:
         raise SongSkip("no key signature")
     return SongRecord(
@@ -140,22 +136,8 @@ def parse_tune_midi(local_id: str, data: bytes, title: str = "") -> SongRecord:
 
 
 def read(folder: Path, report: DatasetReport, progress: ProgressFn) -> list[SongRecord]:
-    """Read every tune of the Nottingham dataset.
-
-    Args:
-        folder: The ``nottingham`` dataset folder.
-        report: Receives counts and skip reasons.
-        progress: Progress callback.
-
-    Returns:
-        The songs, by book and tune number.
-
-    Raises:
-        DataError: If the MIDI archive is missing or unreadable.
-    """
-    path = folder / ARCHIVE
-    if not path.is_file():
-        raise DataError(f"nottingham: {path} not found")
+    """Read every tune, by book and tune number (a :data:`~.base.ReadFn`)."""
+    path = archive_path(folder, ARCHIVE, "nottingham")
     titles: dict[tuple[str, int], str] = {}
     for abc in sorted((folder / "ABC_cleaned").glob("*.abc")):
         for num, title in abc_titles(abc.read_text(encoding="latin-1")).items():

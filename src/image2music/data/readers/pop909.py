@@ -32,11 +32,10 @@ import numpy as np
 from numpy.typing import NDArray
 
 from image2music.data.archive import iter_archive
-from image2music.data.chords import ParsedChord
 from image2music.data.harte import parse_harte
-from image2music.data.keys import estimate_key, parse_key_name
+from image2music.data.keys import estimate_key_from_chords, parse_key_name
 from image2music.data.midi import parse_midi
-from image2music.data.readers.base import DatasetSpec, ProgressFn, read_items
+from image2music.data.readers.base import DatasetSpec, ProgressFn, archive_path, read_sorted
 from image2music.data.song import (
     ChordEvent,
     DatasetReport,
@@ -45,8 +44,7 @@ from image2music.data.song import (
     SongSkip,
     bar_starts_for,
 )
-from image2music.errors import DataError
-from image2music.types import CHORD_QUALITIES, Key
+from image2music.types import Key
 
 __all__ = ["SPEC", "parse_index_xlsx", "parse_song", "read"]
 
@@ -160,7 +158,7 @@ def parse_song(song: str, files: dict[str, bytes], meta: tuple[str, str] = ("", 
             keys.append((0.0 if not keys else onset, key))
     key_source = "annotated"
     if not keys:
-        keys = [(0.0, _estimate(chords))]
+        keys = [(0.0, estimate_key_from_chords((c.duration, c.chord) for c in chords))]
         key_source = "estimated"
     end = max([c.onset + c.duration for c in chords] + [n.onset + n.duration for n in notes])
     n_bars = max(1, math.ceil(end / bar_len - 1e-6))
@@ -181,33 +179,9 @@ def parse_song(song: str, files: dict[str, bytes], meta: tuple[str, str] = ("", 
     )
 
 
-def _estimate(chords: list[ChordEvent]) -> Key:
-    hist = np.zeros(12)
-    for c in chords:
-        ch: ParsedChord = c.chord
-        if ch.is_chord:
-            for i in CHORD_QUALITIES[ch.quality]:
-                hist[(ch.root_pc + i) % 12] += c.duration
-    return estimate_key(hist)
-
-
 def read(folder: Path, report: DatasetReport, progress: ProgressFn) -> list[SongRecord]:
-    """Read every POP909 song from ``POP909.tar.gz``.
-
-    Args:
-        folder: The ``pop909`` dataset folder.
-        report: Receives counts and skip reasons.
-        progress: Progress callback.
-
-    Returns:
-        The songs, by song id.
-
-    Raises:
-        DataError: If the archive is missing or unreadable.
-    """
-    path = folder / ARCHIVE
-    if not path.is_file():
-        raise DataError(f"pop909: {path} not found")
+    """Read every POP909 song from ``POP909.tar.gz``, by song id (a :data:`~.base.ReadFn`)."""
+    path = archive_path(folder, ARCHIVE, "pop909")
     per_song: dict[str, dict[str, bytes]] = defaultdict(dict)
     index = b""
     for name, data in iter_archive(
@@ -223,10 +197,8 @@ def read(folder: Path, report: DatasetReport, progress: ProgressFn) -> list[Song
         if fname in _WANTED or fname == f"{song}.mid":
             per_song[song][fname] = data
     meta = parse_index_xlsx(index) if index else {}
-    songs = sorted(per_song)
-    return read_items(
-        ((s, per_song[s]) for s in songs),
-        len(songs),
+    return read_sorted(
+        per_song,
         lambda s, files: parse_song(s, files, meta.get(s, ("", ""))),
         report,
         progress,

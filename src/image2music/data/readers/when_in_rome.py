@@ -29,10 +29,15 @@ from pathlib import Path
 from image2music.data.archive import iter_archive
 from image2music.data.chords import ParsedChord
 from image2music.data.keys import parse_key_name
-from image2music.data.readers.base import DatasetSpec, ProgressFn, read_items
+from image2music.data.readers.base import (
+    DatasetSpec,
+    ProgressFn,
+    archive_path,
+    decode_text,
+    read_sorted,
+)
 from image2music.data.roman import parse_roman
-from image2music.data.song import ChordEvent, DatasetReport, SongRecord, SongSkip
-from image2music.errors import DataError
+from image2music.data.song import ChordEvent, DatasetReport, SongRecord, SongSkip, add_change
 from image2music.types import Key
 
 __all__ = ["SPEC", "parse_romantext", "read"]
@@ -64,14 +69,10 @@ def _beat_unit(metre: tuple[int, int]) -> float:
 
 
 def _key_token(tok: str) -> Key | None:
-    m = _KEY.match(tok)
-    if m is None:
+    """The key of a key token such as ``"a:"``, ``"Ab:"`` or ``"b-:"`` (lower case: minor)."""
+    if _KEY.match(tok) is None:
         return None
-    letter, acc = m.group(1)[0], m.group(1)[1:]
-    key = parse_key_name(letter.upper() + acc.replace("-", "b"))
-    if key is None:
-        return None
-    return Key(key.tonic_pc, "minor" if letter.islower() else "major")
+    return parse_key_name(tok.replace("-", "b"))
 
 
 def parse_romantext(local_id: str, text: str) -> SongRecord:
@@ -215,11 +216,7 @@ def parse_romantext(local_id: str, text: str) -> SongRecord:
     for m, kb, k in sorted(key_events, key=lambda e: (e[0], e[1])):
         if m not in bar_start:
             continue
-        onset = 0.0 if not keys else bar_start[m] + min(kb, bar_len[m] - 0.25)
-        if keys and abs(keys[-1][0] - onset) < 1e-9:
-            keys[-1] = (onset, k)
-        elif not keys or keys[-1][1] != k:
-            keys.append((onset, k))
+        add_change(keys, 0.0 if not keys else bar_start[m] + min(kb, bar_len[m] - 0.25), k)
     if not keys:
         raise SongSkip("no key")
     return SongRecord(
@@ -236,22 +233,8 @@ def parse_romantext(local_id: str, text: str) -> SongRecord:
 
 
 def read(folder: Path, report: DatasetReport, progress: ProgressFn) -> list[SongRecord]:
-    """Read the main RomanText analysis of every work.
-
-    Args:
-        folder: The ``when-in-rome`` dataset folder.
-        report: Receives counts and skip reasons.
-        progress: Progress callback.
-
-    Returns:
-        The songs, by corpus path.
-
-    Raises:
-        DataError: If the archive is missing or unreadable.
-    """
-    path = folder / ARCHIVE
-    if not path.is_file():
-        raise DataError(f"when_in_rome: {path} not found")
+    """Read the main RomanText analysis of every work, by corpus path (a :data:`~.base.ReadFn`)."""
+    path = archive_path(folder, ARCHIVE, "when_in_rome")
     found: dict[str, dict[str, bytes]] = {}
     for name, data in iter_archive(
         path, lambda n: n.endswith(("/analysis.txt", "/analysis.rntxt"))
@@ -259,17 +242,9 @@ def read(folder: Path, report: DatasetReport, progress: ProgressFn) -> list[Song
         work, _, fname = name.rpartition("/")
         work = work.split("Corpus/", 1)[-1]
         found.setdefault(work, {})[fname] = data
-    items = []
-    for work in sorted(found):
-        files = found[work]
-        data = files.get("analysis.txt") or files["analysis.rntxt"]
-        items.append((work, data))
-    return read_items(
-        items,
-        len(items),
-        lambda work, data: parse_romantext(work, data.decode("utf-8", errors="replace")),
-        report,
-        progress,
+    main = {w: f.get("analysis.txt") or f["analysis.rntxt"] for w, f in found.items()}
+    return read_sorted(
+        main, lambda work, data: parse_romantext(work, decode_text(data)), report, progress
     )
 
 
