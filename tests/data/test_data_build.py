@@ -108,12 +108,8 @@ def test_parallel_build_matches_serial(
 def test_loader_filters_and_grids(built_cache: Path) -> None:
     corpus = load_corpus(built_cache)
     permissive = corpus.songs(permissive_only=True)
-    assert permissive and {s.dataset for s in permissive} == {
-        "pop909",
-        "billboard",
-        "openewld",
-        "chord_melody",
-    }
+    # chord-melody is MIT code over OCR'd copyrighted songs: not for shipped weights.
+    assert permissive and {s.dataset for s in permissive} == {"pop909", "billboard", "openewld"}
     assert all(s.permissive for s in permissive)
     waltzes = corpus.songs(metre=(3, 4))
     assert {s.song_id for s in waltzes} >= {
