@@ -7,17 +7,25 @@ import os
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from image2music.arrangement.plan import MusicPlan
 from image2music.errors import ConfigError
 from image2music.options import ComposeOptions
 from image2music.types import Emotion, ImageFeatures, Score
 
-__all__ = ["FORMATS", "Composition"]
+if TYPE_CHECKING:
+    from image2music.rendering.audio import Audio
+    from image2music.rendering.synth import SynthChoice
+
+__all__ = ["AUDIO_FORMATS", "DEFAULT_FORMATS", "FORMATS", "Composition"]
 
 #: Output formats :meth:`Composition.write` knows, by file extension.
-FORMATS: tuple[str, ...] = ("mid", "json")
+FORMATS: tuple[str, ...] = ("mid", "wav", "flac", "ogg", "mp3", "musicxml", "png", "json")
+#: Formats written when none are named.
+DEFAULT_FORMATS: tuple[str, ...] = ("mid", "wav", "json", "png")
+#: Formats rendered from the (cached) audio.
+AUDIO_FORMATS: tuple[str, ...] = ("wav", "flac", "ogg", "mp3")
 
 
 @dataclass(frozen=True)
@@ -32,6 +40,7 @@ class Composition:
         score: The music.
         report: The JSON report as a dict (see ``docs/report.md``).
         options: The options used.
+        synth: The synthesiser for audio (``None``: resolve ``options.synth`` when needed).
     """
 
     features: ImageFeatures
@@ -41,6 +50,7 @@ class Composition:
     score: Score
     report: dict[str, Any]
     options: ComposeOptions
+    synth: SynthChoice | None = None
 
     @functools.cached_property
     def midi(self) -> bytes:
@@ -56,18 +66,45 @@ class Composition:
 
         return report_json(self.report)
 
+    @functools.cached_property
+    def audio(self) -> Audio:
+        """The mastered audio, rendered once (see :mod:`image2music.rendering.audio`)."""
+        from image2music.rendering.audio import render_audio
+        from image2music.rendering.synth import choose_synth
+
+        synth = self.synth or choose_synth(self.options.synth)
+        return render_audio(self.score, self.midi, synth)
+
     def render(self, fmt: str) -> bytes:
-        """The bytes of one output format (one of :data:`FORMATS`)."""
+        """The bytes of one output format (one of :data:`FORMATS`).
+
+        Raises:
+            ConfigError: For an unknown format.
+            MissingDependencyError: For ``musicxml`` without music21.
+            OutputError: If rendering fails.
+        """
         if fmt == "mid":
             return self.midi
         if fmt == "json":
             return self.report_json.encode("utf-8")
+        if fmt in AUDIO_FORMATS:
+            from image2music.rendering.encode import encode_audio
+
+            return encode_audio(self.audio.samples, self.audio.sample_rate, fmt)
+        if fmt == "musicxml":
+            from image2music.rendering.musicxml import musicxml_bytes
+
+            return musicxml_bytes(self.score)
+        if fmt == "png":
+            from image2music.rendering.pianoroll import pianoroll_png
+
+            return pianoroll_png(self.score, self.features.palette)
         raise ConfigError(f"unknown format {fmt!r}; choose from {', '.join(FORMATS)}")
 
     def write(
         self,
         outdir: str | os.PathLike[str] = ".",
-        formats: Iterable[str] = FORMATS,
+        formats: Iterable[str] = DEFAULT_FORMATS,
         *,
         stem: str | None = None,
         force: bool = False,
@@ -76,7 +113,8 @@ class Composition:
 
         Args:
             outdir: Folder for the files; created when missing.
-            formats: Extensions from :data:`FORMATS` (default: all).
+            formats: Extensions from :data:`FORMATS` (default: :data:`DEFAULT_FORMATS`,
+                i.e. mid, wav, json and png).
             stem: File name without extension (default: the picture's name).
             force: Overwrite existing files.
 
@@ -87,11 +125,15 @@ class Composition:
             ConfigError: For an unknown format.
             OutputError: If a file exists (without ``force``) or cannot be written.
         """
-        from image2music.rendering.files import write_files_atomically
+        from image2music.rendering.files import check_targets, write_files_atomically
 
         fmts = list(dict.fromkeys(formats))
+        for fmt in fmts:
+            if fmt not in FORMATS:
+                raise ConfigError(f"unknown format {fmt!r}; choose from {', '.join(FORMATS)}")
         name = stem or self.score.title or "image2music"
         paths = {fmt: Path(outdir) / f"{name}.{fmt}" for fmt in fmts}
+        check_targets(paths.values(), force=force)
         contents = {paths[fmt]: self.render(fmt) for fmt in fmts}
         write_files_atomically(contents, force=force)
         return paths

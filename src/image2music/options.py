@@ -8,12 +8,23 @@ from typing import Any
 from image2music.errors import ConfigError
 from image2music.types import MODES
 
-__all__ = ["HARMONY_GENERATORS", "MELODY_GENERATORS", "ComposeOptions"]
+__all__ = [
+    "HARMONY_GENERATORS",
+    "MAX_DURATION_SEC",
+    "MELODY_GENERATORS",
+    "MIN_DURATION_SEC",
+    "SYNTHS",
+    "ComposeOptions",
+]
 
 #: Names accepted by ``harmony=``; the first is the default.
-HARMONY_GENERATORS: tuple[str, ...] = ("baseline",)
+HARMONY_GENERATORS: tuple[str, ...] = ("network", "baseline")
 #: Names accepted by ``melody=``; the first is the default.
 MELODY_GENERATORS: tuple[str, ...] = ("baseline",)
+#: Names accepted by ``synth=``: ``auto`` picks FluidSynth when it is installed.
+SYNTHS: tuple[str, ...] = ("auto", "symusic", "fluidsynth")
+#: Shortest and longest ``duration_sec``, in seconds.
+MIN_DURATION_SEC, MAX_DURATION_SEC = 5.0, 600.0
 
 
 @dataclass(frozen=True)
@@ -32,6 +43,16 @@ class ComposeOptions:
         harmony: Chord generator: one of :data:`HARMONY_GENERATORS`.
         melody: Melody generator: one of :data:`MELODY_GENERATORS`.
         detect_entities: Look for faces, smiles and scene cues (default on).
+        style: Arrangement style (default ``"auto"``): one of
+            :data:`~image2music.arrangement.styles.STYLES`.
+        instruments: Instruments per part, e.g. ``"melody=flute,chords=strings,bass=42"``
+            (General MIDI names, aliases or program numbers 0..127); ``None``
+            (default) lets the mood, palette and style choose.
+        drums: Allow drums (default ``True``); ``False`` is ``--no-drums``.
+        duration_sec: Wanted length in seconds, 5..600, ending included; the
+            number of bars is chosen to fit (``bars`` must then stay at its
+            default). ``None`` (default) uses ``bars``.
+        synth: Audio synthesiser: one of :data:`SYNTHS` (default ``"auto"``).
     """
 
     bars: int = 8
@@ -44,6 +65,11 @@ class ComposeOptions:
     harmony: str = HARMONY_GENERATORS[0]
     melody: str = MELODY_GENERATORS[0]
     detect_entities: bool = True
+    style: str = "auto"
+    instruments: str | None = None
+    drums: bool = True
+    duration_sec: float | None = None
+    synth: str = "auto"
 
     def __post_init__(self) -> None:
         if self.bars not in (4, 8, 16):
@@ -74,6 +100,37 @@ class ComposeOptions:
                 parse_key(self.key)
             except TheoryError as e:
                 raise ConfigError(f"key {self.key!r} is not a key: {e}") from e
+
+        self._check_arrangement()
+
+    def _check_arrangement(self) -> None:
+        from image2music.arrangement.instruments import parse_instruments
+        from image2music.arrangement.styles import STYLES
+
+        if not isinstance(self.style, str) or self.style.strip().lower() not in STYLES:
+            raise ConfigError(f"style must be one of {', '.join(STYLES)}, got {self.style!r}")
+        if self.instruments is not None:
+            if not isinstance(self.instruments, str):
+                raise ConfigError(
+                    f"instruments must be text like 'melody=flute,bass=cello', "
+                    f"got {self.instruments!r}"
+                )
+            parse_instruments(self.instruments)
+        if not isinstance(self.drums, bool):
+            raise ConfigError(f"drums must be true or false, got {self.drums!r}")
+        if self.duration_sec is not None:
+            d = self.duration_sec
+            if isinstance(d, bool) or not isinstance(d, int | float):
+                raise ConfigError(f"duration must be a number of seconds, got {d!r}")
+            if not MIN_DURATION_SEC <= float(d) <= MAX_DURATION_SEC:
+                raise ConfigError(
+                    f"duration must be in {MIN_DURATION_SEC:g}..{MAX_DURATION_SEC:g} seconds, "
+                    f"got {d!r}"
+                )
+            if self.bars != 8:
+                raise ConfigError("bars and duration are mutually exclusive; give one of them")
+        if self.synth not in SYNTHS:
+            raise ConfigError(f"synth must be one of {', '.join(SYNTHS)}, got {self.synth!r}")
 
     def to_dict(self) -> dict[str, Any]:
         """The options as a JSON-ready dict."""

@@ -113,9 +113,11 @@ def compose_features(
     Returns:
         The composition.
     """
-    from image2music.arrangement.accompaniment import arrange
+    from image2music.arrangement.arrange import arrange
+    from image2music.arrangement.form import form_for, repeat_sections
     from image2music.arrangement.plan import plan_music
     from image2music.generators import harmony_generator, melody_generator
+    from image2music.rendering.synth import choose_synth
     from image2music.theory import parse_key
     from image2music.types import Score
 
@@ -135,21 +137,31 @@ def compose_features(
         mode=opts.mode,
         tempo_bpm=opts.tempo_bpm,
     )
-    harmony_rng, melody_rng = (
-        np.random.default_rng(s) for s in np.random.SeedSequence(opts.seed).spawn(2)
+    # Children 0 and 1 are the same whatever the count, so adding streams
+    # keeps the harmony and melody of a seed unchanged.
+    harmony_rng, melody_rng, arrange_rng, variation_rng = (
+        np.random.default_rng(s) for s in np.random.SeedSequence(opts.seed).spawn(4)
     )
+    form = form_for(opts.bars, opts.duration_sec, plan.tempo_bpm, plan.time_signature)
 
     _step(progress, "harmony")
     harmony = harmony_generator(opts.harmony)
-    progression = harmony.generate(emotion, plan.key, opts.bars, harmony_rng, plan.time_signature)
+    progression = harmony.generate(
+        emotion, plan.key, form.section_bars, harmony_rng, plan.time_signature
+    )
 
     _step(progress, "melody")
     melody_gen = melody_generator(opts.melody)
     melody = melody_gen.generate(progression, emotion, melody_rng)
+    if form.sections > 1:
+        variation = melody_gen.generate(progression, emotion, variation_rng)
+        progression, melody = repeat_sections(progression, (melody, variation), form.sections)
 
     _step(progress, "arrange")
     title = Path(info.name).stem or "image2music"
-    score = Score(progression, melody, plan.tempo_bpm, arrange(progression, melody, emotion), title)
+    arranged = arrange(progression, melody, emotion, features, plan, opts, arrange_rng, form=form)
+    score = Score(arranged.progression, arranged.melody, plan.tempo_bpm, arranged.tracks, title)
+    synth = choose_synth(opts.synth)
 
     _step(progress, "report")
     report = build_report(
@@ -165,6 +177,8 @@ def compose_features(
             "harmony": ModelInfo(harmony.name, harmony.version),
             "melody": ModelInfo(melody_gen.name, melody_gen.version),
         },
+        arrangement=arranged.choice,
+        synth=synth,
     )
     return Composition(
         features=features,
@@ -174,6 +188,7 @@ def compose_features(
         score=score,
         report=report,
         options=opts,
+        synth=synth,
     )
 
 

@@ -20,18 +20,20 @@ def invoke(*args: str) -> tuple[int, str, str]:
     return result.exit_code, result.stdout, result.stderr
 
 
-def test_compose_writes_midi_and_json_and_prints_summary(tmp_path: Path) -> None:
+def test_compose_writes_default_formats_and_prints_summary(tmp_path: Path) -> None:
     code, out, err = invoke("compose", str(EXAMPLE), "-o", str(tmp_path), "--bars", "4")
     assert code == 0, err
-    assert (tmp_path / "photo.mid").stat().st_size > 100
-    assert (tmp_path / "photo.json").stat().st_size > 100
-    for word in ("mood", "valence", "bpm", "chords", "wrote"):
+    for ext in ("mid", "json", "wav", "png"):
+        assert (tmp_path / f"photo.{ext}").stat().st_size > 100, ext
+    assert sorted(p.suffix for p in tmp_path.iterdir()) == [".json", ".mid", ".png", ".wav"]
+    for word in ("mood", "valence", "bpm", "chords", "sound", "wrote", "photo.wav"):
         assert word in out
 
 
 def test_same_seed_same_files(tmp_path: Path) -> None:
     for d in ("a", "b"):
-        assert invoke("compose", str(EXAMPLE), "-o", str(tmp_path / d), "--seed", "9")[0] == 0
+        args = ("-o", str(tmp_path / d), "--seed", "9", "--format", "mid,json")
+        assert invoke("compose", str(EXAMPLE), *args)[0] == 0
     for name in ("photo.mid", "photo.json"):
         assert (tmp_path / "a" / name).read_bytes() == (tmp_path / "b" / name).read_bytes()
 
@@ -99,7 +101,9 @@ def test_folder_batch_continues_past_bad_pictures(tmp_path: Path) -> None:
     Image.new("RGB", (80, 60), (20, 40, 200)).save(src / "two.png")
     (src / "broken.jpg").write_bytes(b"\xff\xd8\xff garbage")
     (src / "notes.txt").write_text("ignored")
-    code, out, err = invoke("compose", str(src), "-o", str(tmp_path / "out"))
+    code, out, err = invoke(
+        "compose", str(src), "-o", str(tmp_path / "out"), "--format", "mid,json"
+    )
     assert code == 2
     assert "2 of 3 pictures composed" in out
     assert "broken.jpg" in err

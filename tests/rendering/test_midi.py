@@ -73,3 +73,36 @@ def test_midi_bytes_are_deterministic() -> None:
 )
 def test_key_signature_names(key: Key, name: str) -> None:
     assert mido_key_name(key) == name
+
+
+def test_composed_midi_has_documented_tracks_programs_and_meta_events() -> None:
+    from pathlib import Path
+
+    import image2music
+    from image2music.arrangement.gm import GM_NAMES
+
+    example = Path(__file__).resolve().parents[2] / "examples" / "photo.jpg"
+    result = image2music.compose(
+        example, bars=4, arousal=0.8, key="Eb major", tempo_bpm=100, instruments="melody=oboe"
+    )
+    mid = mido.MidiFile(file=io.BytesIO(result.midi))
+    assert mid.type == 1 and mid.ticks_per_beat == 480
+    conductor = {m.type: m for m in mid.tracks[0] if m.is_meta}
+    assert conductor["track_name"].name == "photo"
+    assert conductor["key_signature"].key == "Eb"
+    assert (conductor["time_signature"].numerator, conductor["time_signature"].denominator) == (
+        4,
+        4,
+    )
+    assert mido.tempo2bpm(conductor["set_tempo"].tempo) == pytest.approx(100.0)
+    assert [t.name for t in mid.tracks] == ["photo", "Melody", "Chords", "Bass", "Pad", "Drums"]
+    channels = [{m.channel for m in t if m.type == "note_on"} for t in mid.tracks[1:]]
+    assert channels == [{0}, {1}, {2}, {3}, {9}]
+    programs = [[m.program for m in t if m.type == "program_change"] for t in mid.tracks[1:]]
+    instruments = result.report["arrangement"]["instruments"]
+    assert programs[0] == [68] and GM_NAMES[68] == instruments["melody"]["name"] == "Oboe"
+    assert programs[1:4] == [[instruments[p]["program"]] for p in ("chords", "bass", "pad")]
+    assert programs[4] == []  # drums: channel 10, no program change
+    assert mid.length == pytest.approx(result.score.duration_sec, abs=0.05)
+    report_tracks = result.report["tracks"]
+    assert [t["instrument"] for t in report_tracks][-1] == "Percussion"

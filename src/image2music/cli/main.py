@@ -19,6 +19,8 @@ if TYPE_CHECKING:
 
 __all__ = ["build_cli", "run"]
 
+_AUDIO_SUFFIXES = frozenset({".wav", ".flac", ".ogg", ".mp3"})
+
 IMAGE_SUFFIXES = frozenset(
     {".jpg", ".jpeg", ".png", ".webp", ".gif", ".tif", ".tiff", ".bmp", ".heic", ".heif", ".avif"}
 )
@@ -60,7 +62,13 @@ def compose(
         typer.Argument(help="Picture(s) or folder(s) of pictures.", show_default=False),
     ],
     outdir: Annotated[Path, typer.Option("-o", "--outdir", help="Folder for the files.")] = Path(),
-    bars: Annotated[int, typer.Option(help="Length in bars: 4, 8 or 16.")] = 8,
+    bars: Annotated[
+        int | None, typer.Option(help="Length in bars: 4, 8 or 16 (default 8), plus the ending.")
+    ] = None,
+    duration: Annotated[
+        float | None,
+        typer.Option(help="Length in seconds (5..600) instead of --bars; sections repeat to fit."),
+    ] = None,
     seed: Annotated[int, typer.Option(help="Random seed; same seed, same music.")] = 0,
     valence: Annotated[
         float | None,
@@ -77,11 +85,34 @@ def compose(
         str | None, typer.Option(help="Fix the mode: major, minor, dorian, ...")
     ] = None,
     tempo: Annotated[float | None, typer.Option(help="Fix the tempo in bpm (20..300).")] = None,
-    harmony: Annotated[str, typer.Option(help="Chord generator: baseline.")] = "baseline",
+    harmony: Annotated[
+        str, typer.Option(help="Chord generator: network (the chord GRU) or baseline (rules).")
+    ] = "network",
     melody: Annotated[str, typer.Option(help="Melody generator: baseline.")] = "baseline",
+    style: Annotated[
+        str, typer.Option(help="Arrangement style: auto, pop, ambient, cinematic, lofi, folk.")
+    ] = "auto",
+    instruments: Annotated[
+        str | None,
+        typer.Option(
+            help="Instruments per part (melody, chords, bass, pad), GM names or numbers 0..127,"
+            " e.g. 'melody=flute,chords=strings,bass=cello'."
+        ),
+    ] = None,
+    no_drums: Annotated[bool, typer.Option("--no-drums", help="Never play drums.")] = False,
+    synth: Annotated[
+        str,
+        typer.Option(
+            help="Audio synthesiser: auto (fluidsynth when installed), symusic or fluidsynth."
+        ),
+    ] = "auto",
     formats: Annotated[
-        str, typer.Option("--format", help="Comma-separated output formats: mid,json.")
-    ] = "mid,json",
+        str,
+        typer.Option(
+            "--format",
+            help="Comma-separated output formats: mid, wav, flac, ogg, mp3, musicxml, png, json.",
+        ),
+    ] = "mid,wav,json,png",
     name: Annotated[
         str | None, typer.Option(help="File name stem (single picture; default: its name).")
     ] = None,
@@ -91,7 +122,7 @@ def compose(
     force: Annotated[bool, typer.Option(help="Overwrite existing files.")] = False,
     quiet: Annotated[bool, typer.Option("-q", "--quiet", help="Print only errors.")] = False,
 ) -> None:
-    """Compose music for pictures: writes NAME.mid and NAME.json per picture."""
+    """Compose music for pictures: writes NAME.mid, .wav, .json and .png per picture."""
     from rich.console import Console
 
     from image2music.errors import ConfigError, Image2MusicError, ImageError
@@ -101,8 +132,10 @@ def compose(
     out = Console(quiet=quiet, highlight=False, soft_wrap=True)
     err = Console(stderr=True, highlight=False, soft_wrap=True)
     try:
+        if bars is not None and duration is not None:
+            raise ConfigError("--bars and --duration are mutually exclusive; give one of them")
         options = ComposeOptions(
-            bars=bars,
+            bars=8 if bars is None else bars,
             seed=seed,
             valence=valence,
             arousal=arousal,
@@ -112,6 +145,11 @@ def compose(
             harmony=harmony,
             melody=melody,
             detect_entities=not no_entities,
+            style=style,
+            instruments=instruments,
+            drums=not no_drums,
+            duration_sec=duration,
+            synth=synth,
         )
         fmts = [f.strip().lower().lstrip(".") for f in formats.split(",") if f.strip()]
         from image2music.composition import FORMATS
@@ -143,6 +181,7 @@ def compose(
                     status.update(f"{p.name}: {stage} ({index + 1}/{total})")
 
                 result = run_compose(path, options, progress=progress)
+                status.update(f"{path.name}: writing {', '.join(fmts)}")
                 written = result.write(outdir, fmts, stem=name, force=force)
         except ImageError as e:
             err.print(f"[bold red]error:[/] {e}")
@@ -171,17 +210,33 @@ def _summary(out: Console, path: Path, report: dict[str, Any], written: list[Pat
         f"  mood   valence {emotion['valence']:+.2f}  arousal {emotion['arousal']:+.2f}"
         f"  ({emotion['top_category']})"
     )
+    ending = report.get("arrangement", {}).get("ending", {}).get("extra_bars", 0)
     out.print(
         f"  music  {report['key']}, {report['tempo_bpm']:g} bpm, {report['time_signature']},"
-        f" {report['bars']} bars"
+        f" {report['bars']} bars{' + ending' if ending else ''}, {report['duration_sec']:.1f} s"
     )
     out.print(f"  chords {symbols}")
-    out.print("  wrote  " + ", ".join(str(p) for p in written))
+    arrangement = report.get("arrangement")
+    if arrangement:
+        parts = ", ".join(f"{p} {i['name']}" for p, i in arrangement["instruments"].items())
+        drums = arrangement["drums"]
+        beat = f"{drums['kit']} drums" if drums["on"] else "no drums"
+        out.print(
+            f"  sound  {parts}; {arrangement['accompaniment']['pattern']}, {beat}"
+            f" ({arrangement['style']} style)"
+        )
+        if "synth" in arrangement and any(p.suffix in _AUDIO_SUFFIXES for p in written):
+            out.print(f"  audio  {arrangement['synth']['name']} ({arrangement['synth']['reason']})")
+    out.print("  wrote")
+    for p in written:
+        out.print(f"    {p}")
 
 
 def build_cli() -> typer.Typer:
     """Build the ``image2music`` Typer application with all its commands."""
     from image2music.cli.data_cmd import build_data_cli
+    from image2music.cli.evaluate_cmd import build_evaluate_cli
+    from image2music.cli.train_cmd import build_train_cli
 
     app = typer.Typer(
         name="image2music",
@@ -193,6 +248,10 @@ def build_cli() -> typer.Typer:
     app.callback()(main)
     app.command("compose")(compose)
     app.add_typer(build_data_cli(), name="data", help="Build and inspect the training corpus.")
+    app.add_typer(build_train_cli(), name="train", help="Train the networks (needs torch).")
+    app.add_typer(
+        build_evaluate_cli(), name="evaluate", help="Measure the networks on the test split."
+    )
     return app
 
 

@@ -4,15 +4,30 @@ from __future__ import annotations
 
 import os
 import tempfile
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 
 from image2music.errors import OutputError
 
-__all__ = ["write_files_atomically"]
+__all__ = ["check_targets", "write_files_atomically"]
 
 #: Permissions of written files: readable by all, writable by the owner.
 _FILE_MODE = 0o644
+
+
+def check_targets(paths: Iterable[Path], *, force: bool = False) -> None:
+    """Refuse targets that are folders, or that exist unless ``force``.
+
+    Called before rendering, so that a refused write costs nothing.
+
+    Raises:
+        OutputError: If a target is a directory, or exists without ``force``.
+    """
+    for path in paths:
+        if path.is_dir():
+            raise OutputError(f"{path} is a directory")
+        if path.exists() and not force:
+            raise OutputError(f"{path} exists; use --force (force=True) to overwrite it")
 
 
 def write_files_atomically(outputs: Mapping[Path, bytes], *, force: bool = False) -> list[Path]:
@@ -33,11 +48,7 @@ def write_files_atomically(outputs: Mapping[Path, bytes], *, force: bool = False
         OutputError: If a target exists (without ``force``), is a directory,
             or cannot be written.
     """
-    for path in outputs:
-        if path.is_dir():
-            raise OutputError(f"{path} is a directory")
-        if path.exists() and not force:
-            raise OutputError(f"{path} exists; use --force (force=True) to overwrite it")
+    check_targets(outputs, force=force)
     written: list[Path] = []
     for path, data in outputs.items():
         try:

@@ -11,16 +11,20 @@ from __future__ import annotations
 import json
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from image2music.arrangement.instruments import GM_NAMES
+from image2music.arrangement.gm import GM_NAMES
 from image2music.arrangement.plan import MusicPlan
 from image2music.types import Emotion, ImageFeatures, Score
+
+if TYPE_CHECKING:
+    from image2music.arrangement.arrange import ArrangementChoice
+    from image2music.rendering.synth import SynthChoice
 
 __all__ = ["SCHEMA_VERSION", "ImageInfo", "ModelInfo", "build_report", "describe", "report_json"]
 
 #: Version of the report's schema.
-SCHEMA_VERSION = "1.0"
+SCHEMA_VERSION = "1.1"
 
 
 @dataclass(frozen=True)
@@ -80,8 +84,24 @@ def build_report(
     seed: int,
     options: Mapping[str, Any],
     models: Mapping[str, ModelInfo],
+    arrangement: ArrangementChoice | None = None,
+    synth: SynthChoice | None = None,
 ) -> dict[str, Any]:
-    """Assemble the report dict (see ``docs/report.md``)."""
+    """Assemble the report dict (see ``docs/report.md``).
+
+    Args:
+        image: File name and hash of the picture.
+        features: What was read in the picture.
+        emotion: The emotion the music follows.
+        plan: Key, tempo and metre, with reasons.
+        score: The music.
+        seed: The seed used.
+        options: Every composition option.
+        models: Estimator or generator of each stage.
+        arrangement: The arranger's choices (``None``: the score is reported
+            as is, without an ``arrangement`` object or ending bar).
+        synth: The synthesiser audio is (or would be) rendered with.
+    """
     from image2music import __version__
     from image2music.theory import chord_symbol, key_name, midi_to_name, pc_to_name, roman_numeral
 
@@ -117,11 +137,27 @@ def build_report(
         for t in score.tracks
     ]
     mood = describe(features)
+    pitched = [str(t["instrument"]).lower() for t in tracks if t["instrument"] != "Percussion"]
+    kit = arrangement.drum_kit if arrangement is not None else None
+    drums = any(t["instrument"] == "Percussion" for t in tracks)
+    sound = ", ".join(pitched) + (f" and {kit or 'light'} drums" if drums else "")
     summary = (
         f"{mood} picture → valence {emotion.valence:+.2f}, arousal {emotion.arousal:+.2f} "
         f"({emotion.top_category or 'no category'}) → {key_name(key)}, "
-        f"{score.tempo_bpm:.0f} bpm, " + ", ".join(str(t["instrument"]) for t in tracks).lower()
+        f"{score.tempo_bpm:.0f} bpm, {sound}"
     )
+    ending_bars = 0
+    why = [summary, *plan.reasons]
+    extra: dict[str, Any] = {}
+    if arrangement is not None:
+        from image2music.arrangement.form import ENDING_BARS
+
+        ending_bars = ENDING_BARS
+        extra["arrangement"] = arrangement.to_report()
+        why += arrangement.reasons()
+    if synth is not None:
+        extra.setdefault("arrangement", {})["synth"] = synth.to_report()
+        why.append(f"audio: {synth.name} with {synth.soundfont.name} ({synth.reason})")
     return {
         "schema_version": SCHEMA_VERSION,
         "generator": {"name": "image2music", "version": __version__},
@@ -169,7 +205,7 @@ def build_report(
         "mode": key.mode,
         "tempo_bpm": _r(score.tempo_bpm, 2),
         "time_signature": str(score.progression.time_signature),
-        "bars": score.progression.bars,
+        "bars": score.progression.bars - ending_bars,
         "duration_sec": _r(score.duration_sec, 3),
         "ticks_per_beat": tpb,
         "chords": chords,
@@ -178,7 +214,8 @@ def build_report(
         "seed": seed,
         "options": dict(options),
         "models": {stage: {"name": m.name, "version": m.version} for stage, m in models.items()},
-        "why": [summary, *plan.reasons],
+        **extra,
+        "why": why,
     }
 
 

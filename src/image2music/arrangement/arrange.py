@@ -1,0 +1,340 @@
+"""The arranger: from chords and a melody to instrument tracks, with every choice explained.
+
+Order of work (each step documented in its module):
+
+1. style (:mod:`.styles`) and instruments (:mod:`.instruments`);
+2. register from valence and brightness (:func:`register_for`);
+3. the held ending (:func:`.form.add_ending`) and the melody moved by octaves
+   into its instrument's range;
+4. voicings with smooth voice leading, the accompaniment pattern
+   (:mod:`.patterns`), an optional sustained pad layer, the bass
+   (:mod:`.bass`) and drums (:mod:`.drums`);
+5. the velocity curve (:mod:`.dynamics`), then seeded humanisation and swing
+   (:mod:`.humanise`), never on the final chord.
+
+Track order and channels: Melody 0, Chords 1, Bass 2, Pad 3 (when there is a
+pad layer), Drums 9 (when there are drums).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from image2music.arrangement.bass import bass_line
+from image2music.arrangement.drums import choose_drums, drum_notes
+from image2music.arrangement.dynamics import Dynamics, dynamics_for
+from image2music.arrangement.form import ENDING_BARS, Form, add_ending
+from image2music.arrangement.gm import PERCUSSION_CHANNEL, gm_name, is_sustained, program_range
+from image2music.arrangement.humanise import humanise, remove_overlaps, swing
+from image2music.arrangement.instruments import (
+    InstrumentChoice,
+    choose_instruments,
+    parse_instruments,
+)
+from image2music.arrangement.patterns import NEUTRAL_VELOCITY, pattern_for, play_pattern
+from image2music.arrangement.plan import MusicPlan
+from image2music.arrangement.styles import Style, get_style
+from image2music.options import ComposeOptions
+from image2music.types import Emotion, ImageFeatures, Melody, Note, Progression, Track
+
+__all__ = ["REGISTERS", "Arrangement", "ArrangementChoice", "arrange", "register_for"]
+
+#: Ranges (low, high MIDI pitch) of the chord voicings, the pad layer and the bass.
+REGISTERS: dict[str, dict[str, tuple[int, int]]] = {
+    "low": {"chords": (43, 65), "pad": (45, 67), "bass": (28, 48)},
+    "middle": {"chords": (46, 68), "pad": (48, 70), "bass": (31, 50)},
+    "high": {"chords": (50, 72), "pad": (52, 74), "bass": (36, 55)},
+}
+
+
+def register_for(emotion: Emotion, features: ImageFeatures | None) -> tuple[str, str]:
+    """``(register, reason)``: low for sad or dark pictures, high for happy lively ones.
+
+    Low when valence < -0.3 or brightness < 0.35; high when valence > 0.3,
+    arousal > 0 and brightness is not below 0.35; middle otherwise.
+    """
+    dark = features is not None and features.brightness < 0.35
+    if emotion.valence < -0.3 or dark:
+        why = "dark picture" if dark else f"valence {emotion.valence:+.2f}"
+        return "low", why
+    if emotion.valence > 0.3 and emotion.arousal > 0:
+        return "high", f"valence {emotion.valence:+.2f}, arousal {emotion.arousal:+.2f}"
+    return "middle", "neither dark nor bright and lively"
+
+
+@dataclass(frozen=True)
+class ArrangementChoice:
+    """Everything the arranger decided, for the report.
+
+    Attributes:
+        style: The style used.
+        instruments: Part -> instrument choice, for the parts that play.
+        pattern: Accompaniment pattern name.
+        pattern_reason: Why that pattern.
+        drum_kit: Drum groove, or ``None`` without drums.
+        drums_reason: Why (or why not) drums.
+        register: ``low``, ``middle`` or ``high``.
+        register_reason: Why that register.
+        melody_transpose: Semitones the melody was moved to suit its instrument.
+        pad_layer: Whether a sustained pad doubles the harmony.
+        dynamics: The velocity curve.
+        timing_ticks: Humanising onset spread in ticks.
+        velocity_jitter: Humanising velocity spread.
+        swing_ticks: Swing delay of off-beat eighths in ticks.
+        form: The sections.
+    """
+
+    style: Style
+    instruments: dict[str, InstrumentChoice]
+    pattern: str
+    pattern_reason: str
+    drum_kit: str | None
+    drums_reason: str
+    register: str
+    register_reason: str
+    melody_transpose: int
+    pad_layer: bool
+    dynamics: Dynamics
+    timing_ticks: int
+    velocity_jitter: int
+    swing_ticks: int
+    form: Form = field(default_factory=lambda: Form(8, 1, "8 bars as asked"))
+
+    def to_report(self) -> dict[str, Any]:
+        """The ``arrangement`` object of the report (see ``docs/report.md``)."""
+        reg = REGISTERS[self.register]
+        return {
+            "style": self.style.name,
+            "style_description": self.style.description,
+            "instruments": {
+                part: {"program": c.program, "name": c.name, "reason": c.reason}
+                for part, c in self.instruments.items()
+            },
+            "accompaniment": {"pattern": self.pattern, "reason": self.pattern_reason},
+            "pad_layer": self.pad_layer,
+            "drums": {
+                "on": self.drum_kit is not None,
+                "kit": self.drum_kit,
+                "reason": self.drums_reason,
+            },
+            "register": {
+                "name": self.register,
+                "reason": self.register_reason,
+                "chords": list(reg["chords"]),
+                "bass": list(reg["bass"]),
+                "melody_transpose_semitones": self.melody_transpose,
+            },
+            "voice_leading": "each chord voiced with the least total movement from the last",
+            "dynamics": self.dynamics.describe(),
+            "humanise": {
+                "timing_ticks": self.timing_ticks,
+                "velocity_jitter": self.velocity_jitter,
+                "swing_ticks": self.swing_ticks,
+                "seeded": True,
+            },
+            "form": {
+                "section_bars": self.form.section_bars,
+                "sections": self.form.sections,
+                "reason": self.form.reason,
+            },
+            "ending": {
+                "extra_bars": ENDING_BARS,
+                "description": "final chord held one bar longer; the melody ends on a held tonic",
+            },
+        }
+
+    def reasons(self) -> list[str]:
+        """Plain-language reasons for the report's ``why``."""
+        parts = ", ".join(f"{p} {c.name}" for p, c in self.instruments.items())
+        why_inst = sorted({c.reason for c in self.instruments.values()})
+        drums = (
+            f"drums: {self.drum_kit} groove ({self.drums_reason})"
+            if self.drum_kit
+            else f"no drums: {self.drums_reason}"
+        )
+        return [
+            f"instruments {parts}: {'; '.join(why_inst)}",
+            f"accompaniment {self.pattern}: {self.pattern_reason}",
+            drums,
+            f"register {self.register}: {self.register_reason}",
+            f"form: {self.form.reason}",
+        ]
+
+
+@dataclass(frozen=True)
+class Arrangement:
+    """The arranger's result.
+
+    Attributes:
+        progression: The chords with the held ending.
+        melody: The melody as arranged (octave, dynamics, held tonic), not humanised.
+        tracks: The instrument tracks, humanised.
+        choice: What was decided and why.
+    """
+
+    progression: Progression
+    melody: Melody
+    tracks: tuple[Track, ...]
+    choice: ArrangementChoice
+
+
+def _fit_melody(melody: Melody, program: int) -> tuple[Melody, int]:
+    """Move the melody by whole octaves so that most notes lie in the instrument's range."""
+    if not melody.notes:
+        return melody, 0
+    low, high = program_range(program)
+    centre = (low + high) / 2
+    pitches = [n.pitch for n in melody.notes]
+    mean = sum(pitches) / len(pitches)
+
+    def rank(k: int) -> tuple[int, int, float]:
+        inside = sum(low <= p + 12 * k <= high for p in pitches)
+        return (-inside, abs(k), abs(mean + 12 * k - centre))
+
+    best = min((k for k in range(-2, 3) if all(0 <= p + 12 * k <= 127 for p in pitches)), key=rank)
+    if best == 0:
+        return melody, 0
+    shift = 12 * best
+    notes = tuple(
+        Note(n.pitch + shift, n.start_ticks, n.duration_ticks, n.velocity) for n in melody.notes
+    )
+    return Melody(notes, melody.ticks_per_beat), shift
+
+
+def _held(voicing: tuple[int, ...], start: int, end: int) -> list[Note]:
+    return [Note(p, start, end - start, NEUTRAL_VELOCITY + 4) for p in voicing]
+
+
+def arrange(
+    progression: Progression,
+    melody: Melody,
+    emotion: Emotion,
+    features: ImageFeatures | None,
+    plan: MusicPlan,
+    options: ComposeOptions,
+    rng: np.random.Generator,
+    *,
+    form: Form | None = None,
+) -> Arrangement:
+    """Arrange a progression and melody for instruments.
+
+    Args:
+        progression: The chords (without the ending; it is added here).
+        melody: The melody over them.
+        emotion: Drives instruments, pattern, drums, register and dynamics.
+        features: The picture (palette temperature, brightness); may be ``None``.
+        plan: Key, tempo and metre; the tempo turns the humanising spread
+            (milliseconds) into ticks.
+        options: ``style``, ``instruments`` and ``drums`` are read.
+        rng: Source of the humanising draws.
+        form: The sections, for the report (default: one section of ``progression``).
+
+    Returns:
+        The arrangement.
+
+    Raises:
+        ConfigError: For an unknown style or instrument.
+    """
+    from image2music.theory import voice_progression
+
+    style = get_style(options.style)
+    user = parse_instruments(options.instruments)
+    instruments = choose_instruments(emotion, features, style, user)
+    if style.pattern is not None:
+        pattern, pattern_reason = style.pattern, f"{style.name} style"
+    else:
+        pattern, pattern_reason = pattern_for(emotion.arousal)
+        chords_program = instruments["chords"].program
+        if pattern == "comping" and is_sustained(chords_program):
+            pattern = "arpeggio"
+            pattern_reason += f"; arpeggios, not stabs, as {gm_name(chords_program)} sustains"
+    register, register_reason = register_for(emotion, features)
+    ranges = REGISTERS[register]
+    if "pad" in user:  # asking for a pad instrument asks for the pad layer
+        pad_layer = True
+    else:
+        pad_layer = style.pad_layer if style.pad_layer is not None else pattern != "pad"
+    kit, drums_reason = choose_drums(emotion.arousal, style, options.drums)
+
+    ending_at = progression.chords[-1].start_ticks
+    prog, mel = add_ending(progression, melody)
+    mel, transpose = _fit_melody(mel, instruments["melody"].program)
+    bar, tpb = prog.bar_ticks, prog.ticks_per_beat
+    beat = tpb * 4 // prog.time_signature.denominator
+    total = prog.total_ticks
+    dyn = dynamics_for(emotion, ending_ticks=ending_at, phrase_ticks=4 * bar)
+
+    chords = [tc.chord for tc in prog.chords]
+    voicings = voice_progression(chords, low=ranges["chords"][0], high=ranges["chords"][1])
+    comp = play_pattern(prog.chords[:-1], voicings[:-1], pattern, bar_ticks=bar, beat_ticks=beat)
+    comp += _held(voicings[-1], ending_at, total)
+    parts: dict[str, list[Note]] = {
+        "melody": dyn.apply(mel.notes, "melody"),
+        "chords": dyn.apply(comp, "chords"),
+        "bass": dyn.apply(
+            bass_line(
+                prog.chords,
+                prog.key,
+                pattern,
+                low=ranges["bass"][0],
+                high=ranges["bass"][1],
+                bar_ticks=bar,
+                beat_ticks=beat,
+            ),
+            "bass",
+        ),
+    }
+    if pad_layer:
+        pad_voicings = voice_progression(chords, low=ranges["pad"][0], high=ranges["pad"][1])
+        pad = play_pattern(
+            prog.chords[:-1], pad_voicings[:-1], "pad", bar_ticks=bar, beat_ticks=beat
+        )
+        pad += _held(pad_voicings[-1], ending_at, total)
+        parts["pad"] = dyn.apply(pad, "pad")
+    if kit is not None:
+        hits = drum_notes(
+            kit, total_ticks=total, ending_ticks=ending_at, bar_ticks=bar, beat_ticks=beat
+        )
+        parts["drums"] = dyn.apply(hits, "drums")
+
+    arranged_melody = Melody(tuple(parts["melody"]), mel.ticks_per_beat)
+    timing = round(style.timing_ms * plan.tempo_bpm * tpb / 60000.0)
+    swing_ticks = round(style.swing_ticks * tpb / 480)
+    channels = {"melody": 0, "chords": 1, "bass": 2, "pad": 3, "drums": PERCUSSION_CHANNEL}
+    tracks = []
+    for part, notes in parts.items():
+        played = humanise(
+            notes,
+            rng,
+            timing_ticks=timing,
+            velocity_jitter=style.velocity_jitter,
+            freeze_from=ending_at,
+        )
+        if swing_ticks:
+            played = swing(played, swing_ticks, beat_ticks=beat, freeze_from=ending_at)
+        played = remove_overlaps(played, monophonic=part in ("melody", "bass"))
+        is_drum = part == "drums"
+        program = 0 if is_drum else instruments[part].program
+        tracks.append(Track(part.capitalize(), program, channels[part], tuple(played), is_drum))
+    used = {p: c for p, c in instruments.items() if p in parts}
+    choice = ArrangementChoice(
+        style=style,
+        instruments=used,
+        pattern=pattern,
+        pattern_reason=pattern_reason,
+        drum_kit=kit,
+        drums_reason=drums_reason,
+        register=register,
+        register_reason=register_reason,
+        melody_transpose=transpose,
+        pad_layer=pad_layer,
+        dynamics=dyn,
+        timing_ticks=timing,
+        velocity_jitter=style.velocity_jitter,
+        swing_ticks=swing_ticks,
+        form=form or Form(progression.bars, 1, f"{progression.bars} bars as asked"),
+    )
+    return Arrangement(prog, arranged_melody, tuple(tracks), choice)

@@ -1,0 +1,143 @@
+from __future__ import annotations
+
+import io
+import math
+from pathlib import Path
+
+import numpy as np
+import pytest
+import soundfile
+
+import image2music
+from image2music.composition import Composition
+from image2music.errors import ConfigError, OutputError
+from image2music.rendering import encode, synth
+from image2music.rendering.audio import TAIL_SEC
+from image2music.rendering.loudness import CEILING_DBFS, TARGET_LUFS, integrated_loudness
+from tests.conftest import STRICT, need_program
+
+EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "photo.jpg"
+SYNTHS = ("symusic", "fluidsynth")
+
+
+def _require(name: str) -> None:
+    if name == "fluidsynth":
+        need_program("fluidsynth")
+        if not synth.FLUIDR3_GM.is_file():
+            msg = f"soundfont {synth.FLUIDR3_GM} missing (apt-get install fluid-soundfont-gm)"
+            if STRICT:
+                pytest.fail(msg, pytrace=False)
+            pytest.skip(msg)
+
+
+@pytest.fixture(scope="module", params=SYNTHS)
+def piece(request: pytest.FixtureRequest) -> Composition:
+    _require(request.param)
+    return image2music.compose(EXAMPLE, bars=4, arousal=0.8, synth=request.param)
+
+
+def test_audio_matches_the_score(piece: Composition) -> None:
+    audio = piece.audio
+    assert audio.synth.name == piece.options.synth
+    assert audio.sample_rate == 44100
+    assert audio.samples.shape[1] == 2 and audio.samples.dtype == np.float32
+    expected = piece.score.duration_sec + TAIL_SEC
+    assert audio.duration_sec == pytest.approx(expected, abs=1 / 44100)
+    rms = float(np.sqrt(np.mean(audio.samples.astype(np.float64) ** 2)))
+    assert 20 * math.log10(rms) > -40  # not silent
+    peak = float(np.max(np.abs(audio.samples)))
+    assert 20 * math.log10(peak) <= CEILING_DBFS + 1e-3  # no clipping, -1 dBFS ceiling
+    assert audio.peak_dbfs <= CEILING_DBFS
+    # Normalised to -16 LUFS unless the ceiling held it lower (the fade lowers it a little).
+    loudness = integrated_loudness(audio.samples, audio.sample_rate)
+    assert TARGET_LUFS - 6 < loudness < TARGET_LUFS + 0.5
+    # Sound all through the score, a fade to silence at the very end.
+    seconds = audio.samples[: round(piece.score.duration_sec * 44100)].reshape(-1)
+    assert np.max(np.abs(seconds[: 44100 * 2])) > 0.01
+    tail = audio.samples[-441:]
+    assert float(np.max(np.abs(tail))) < 1e-3
+
+
+def test_audio_is_rendered_once(piece: Composition) -> None:
+    assert piece.audio is piece.audio
+
+
+@pytest.mark.parametrize("fmt", ["wav", "flac", "ogg", "mp3"])
+def test_every_audio_format_decodes(piece: Composition, fmt: str) -> None:
+    data = piece.render(fmt)
+    samples, rate = soundfile.read(io.BytesIO(data), dtype="float32", always_2d=True)
+    assert rate == 44100 and samples.shape[1] == 2
+    assert samples.shape[0] == pytest.approx(piece.audio.samples.shape[0], abs=0.1 * 44100)
+    if fmt in ("wav", "flac"):  # lossless: the same peak, never above the ceiling
+        assert 20 * math.log10(float(np.max(np.abs(samples)))) <= CEILING_DBFS + 0.01
+        assert samples.shape[0] == piece.audio.samples.shape[0]
+
+
+@pytest.mark.parametrize("name", SYNTHS)
+def test_audio_is_byte_identical_for_a_seed(name: str) -> None:
+    _require(name)
+    a = image2music.compose(EXAMPLE, bars=4, seed=3, synth=name).render("wav")
+    b = image2music.compose(EXAMPLE, bars=4, seed=3, synth=name).render("wav")
+    assert a == b
+
+
+def test_synth_choice_is_reported_and_auto_prefers_fluidsynth(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.setattr(synth, "fluidsynth_program", lambda: None)
+    auto = synth.choose_synth("auto")
+    assert auto.name == "symusic" and auto.soundfont.name == "TimGM6mb.sf2"
+    assert "not installed" in auto.reason
+    with pytest.raises(ConfigError, match="apt-get install"):
+        synth.choose_synth("fluidsynth")
+    fake_font = tmp_path / "FluidR3_GM.sf2"
+    fake_font.write_bytes(b"")
+    monkeypatch.setattr(synth, "fluidsynth_program", lambda: "/usr/bin/fluidsynth")
+    monkeypatch.setattr(synth, "FLUIDR3_GM", fake_font)
+    chosen = synth.choose_synth("auto")
+    assert chosen.name == "fluidsynth" and "installed" in chosen.reason
+    assert chosen.to_report() == {
+        "name": "fluidsynth", "soundfont": "FluidR3_GM.sf2", "reason": chosen.reason,
+    }  # fmt: skip
+    with pytest.raises(ConfigError):
+        synth.choose_synth("timidity")
+
+
+def test_synth_choice_goes_into_the_report() -> None:
+    report = image2music.compose(EXAMPLE, bars=4, synth="symusic").report
+    assert report["arrangement"]["synth"]["name"] == "symusic"
+    assert any(line.startswith("audio: symusic") for line in report["why"])
+
+
+def test_fluidsynth_failures_are_output_errors(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    failing = tmp_path / "fluidsynth"
+    failing.write_text("#!/bin/sh\necho 'cannot load soundfont' >&2\nexit 3\n")
+    failing.chmod(0o755)
+    monkeypatch.setattr(synth, "fluidsynth_program", lambda: str(failing))
+    choice = synth.SynthChoice("fluidsynth", tmp_path / "x.sf2", "test")
+    with pytest.raises(OutputError, match="exit 3"):
+        synth.synthesise(b"MThd", choice)
+
+
+def test_mp3_without_support_is_a_clear_error(monkeypatch: pytest.MonkeyPatch) -> None:
+    formats = {k: v for k, v in soundfile.available_formats().items() if k != "MP3"}
+    monkeypatch.setattr(soundfile, "available_formats", lambda: formats)
+    with pytest.raises(OutputError, match="MP3 output needs"):
+        encode.encode_audio(np.zeros((100, 2), dtype=np.float32), 44100, "mp3")
+
+
+@pytest.mark.parametrize("name", SYNTHS)
+def test_velocity_changes_loudness(name: str) -> None:
+    _require(name)
+    from image2music.rendering.midi import midi_bytes
+    from image2music.types import Chord, Key, Melody, Note, Progression, Score, TimedChord, Track
+
+    soft, loud = Note(60, 0, 480, 30), Note(60, 960, 480, 120)
+    prog = Progression(Key(0), (TimedChord(Chord(0), 0, 1920),), 1)
+    score = Score(prog, Melody((soft, loud)), 120.0, (Track("Piano", 0, 0, (soft, loud)),))
+    audio = synth.synthesise(midi_bytes(score), synth.choose_synth(name))
+    first = float(np.max(np.abs(audio[:22050])))
+    second = float(np.max(np.abs(audio[44100 : 44100 + 22050])))
+    assert second > 3 * first > 0
