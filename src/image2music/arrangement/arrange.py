@@ -102,10 +102,11 @@ class ArrangementChoice:
     velocity_jitter: int
     swing_ticks: int
     form: Form = field(default_factory=lambda: Form(8, 1, "8 bars as asked"))
+    ranges: dict[str, tuple[int, int]] = field(default_factory=dict)
 
     def to_report(self) -> dict[str, Any]:
         """The ``arrangement`` object of the report (see ``docs/report.md``)."""
-        reg = REGISTERS[self.register]
+        reg = {**REGISTERS[self.register], **self.ranges}
         return {
             "style": self.style.name,
             "style_description": self.style.description,
@@ -204,6 +205,48 @@ def _fit_melody(melody: Melody, program: int) -> tuple[Melody, int]:
     return Melody(notes, melody.ticks_per_beat), shift
 
 
+def _above_accompaniment(
+    melody: Melody, program: int, ranges: dict[str, tuple[int, int]]
+) -> tuple[Melody, int, dict[str, tuple[int, int]]]:
+    """Keep the melody on top: its lower quartile above the chord and pad voicings.
+
+    When the melody's lower quartile is not above the top of the chord range,
+    it goes up an octave if its instrument keeps as many notes in range; the
+    chord and pad ranges then move down, keeping their width, until their top
+    is below that quartile (never below MIDI 36).
+
+    Returns:
+        The melody, the extra transposition in semitones, and the ranges.
+    """
+    pitches = sorted(n.pitch for n in melody.notes)
+    if not pitches:
+        return melody, 0, ranges
+    low, high = program_range(program)
+    q25 = pitches[len(pitches) // 4]
+    shift = 0
+    if q25 <= ranges["chords"][1] and pitches[-1] + 12 <= 127:
+        inside = sum(low <= p <= high for p in pitches)
+        if sum(low <= p + 12 <= high for p in pitches) >= inside:
+            shift = 12
+            q25 += 12
+    out = dict(ranges)
+    for part in ("chords", "pad"):
+        lo, hi = out[part]
+        over = hi - (q25 - 1)
+        if over > 0:
+            over = min(over, lo - 36)
+            out[part] = (lo - over, hi - over)
+    if shift:
+        melody = Melody(
+            tuple(
+                Note(n.pitch + shift, n.start_ticks, n.duration_ticks, n.velocity)
+                for n in melody.notes
+            ),
+            melody.ticks_per_beat,
+        )
+    return melody, shift, out
+
+
 def _held(voicing: tuple[int, ...], start: int, end: int) -> list[Note]:
     return [Note(p, start, end - start, NEUTRAL_VELOCITY + 4) for p in voicing]
 
@@ -262,6 +305,8 @@ def arrange(
     ending_at = progression.chords[-1].start_ticks
     prog, mel = add_ending(progression, melody)
     mel, transpose = _fit_melody(mel, instruments["melody"].program)
+    mel, lift, ranges = _above_accompaniment(mel, instruments["melody"].program, dict(ranges))
+    transpose += lift
     bar, tpb = prog.bar_ticks, prog.ticks_per_beat
     beat = tpb * 4 // prog.time_signature.denominator
     total = prog.total_ticks
@@ -330,6 +375,7 @@ def arrange(
         register=register,
         register_reason=register_reason,
         melody_transpose=transpose,
+        ranges=ranges,
         pad_layer=pad_layer,
         dynamics=dyn,
         timing_ticks=timing,

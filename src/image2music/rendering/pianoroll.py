@@ -56,7 +56,8 @@ def pianoroll_png(score: Score, palette: Sequence[PaletteColour] = ()) -> bytes:
         fig = Figure(figsize=(WIDTH_PX / _DPI, HEIGHT_PX / _DPI), dpi=_DPI, facecolor="white")
         ax = fig.add_axes((0.06, 0.2, 0.92, 0.64), facecolor=BACKGROUND)
         low, high = 127, 0
-        for track, colour in zip(tracks, colours, strict=True):
+        # Later bars cover earlier ones: draw the melody (first track) last.
+        for order, (track, colour) in enumerate(zip(tracks, colours, strict=True)):
             pitches = [n.pitch for n in track.notes]
             low, high = min(low, *pitches), max(high, *pitches)
             alphas = [0.45 + 0.55 * n.velocity / 127 for n in track.notes]
@@ -69,6 +70,7 @@ def pianoroll_png(score: Score, palette: Sequence[PaletteColour] = ()) -> bytes:
                 edgecolor=colour,
                 linewidth=0.3,
                 label=f"{track.name}",
+                zorder=2 + len(tracks) - order,
             )
         if not tracks:
             low, high = 48, 84
