@@ -89,3 +89,18 @@ def test_unknown_style_or_instrument_is_a_config_error() -> None:
         arranged(0.5, 0.5, style="jazz")
     with pytest.raises(ConfigError):
         arranged(0.5, 0.5, instruments="melody=kazoo")
+
+
+@pytest.mark.parametrize(
+    ("valence", "arousal"), [(0.8, 0.6), (0.6, -0.6), (-0.7, 0.7), (-0.7, -0.7), (0.0, 0.0)]
+)
+@pytest.mark.parametrize("seed", range(3))
+def test_melody_stays_above_the_accompaniment(valence: float, arousal: float, seed: int) -> None:
+    a = arranged(valence, arousal, seed=seed, bars=8)
+    melody = sorted(n.pitch for n in a.melody.notes)
+    q25 = melody[len(melody) // 4]
+    by_name = {t.name.lower(): t for t in a.tracks}
+    for part in ("chords", "pad"):
+        if part in by_name:
+            top = max(n.pitch for n in by_name[part].notes)
+            assert top < q25, (part, top, q25)
