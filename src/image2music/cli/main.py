@@ -236,6 +236,7 @@ def build_cli() -> typer.Typer:
     """Build the ``image2music`` Typer application with all its commands."""
     from image2music.cli.data_cmd import build_data_cli
     from image2music.cli.evaluate_cmd import build_evaluate_cli
+    from image2music.cli.serve_cmd import serve
     from image2music.cli.train_cmd import build_train_cli
 
     app = typer.Typer(
@@ -247,6 +248,7 @@ def build_cli() -> typer.Typer:
     )
     app.callback()(main)
     app.command("compose")(compose)
+    app.command("serve")(serve)
     app.add_typer(build_data_cli(), name="data", help="Build and inspect the training corpus.")
     app.add_typer(build_train_cli(), name="train", help="Train the networks (needs torch).")
     app.add_typer(

@@ -15,8 +15,8 @@ original (EXIF-rotated) picture; scene cues have no box.
 
 from __future__ import annotations
 
-import functools
 import math
+import threading
 from dataclasses import dataclass
 from typing import Any
 
@@ -71,19 +71,30 @@ _SMILE_MIN_SIZE = (30, 15)
 _CUE_SIDE_PX = 128
 
 
-@functools.lru_cache(maxsize=4)
+# One set of cascades per thread: ``detectMultiScale`` changes the classifier's
+# internal buffers, so an instance must not be used by two threads at once
+# (opencv/opencv#4287); the web service composes in several threads.
+_CASCADES = threading.local()
+
+
 def _cascade(name: str) -> Any:
-    """Load one of OpenCV's bundled cascades once per process.
+    """Load one of OpenCV's bundled cascades once per thread.
 
     Raises:
         RuntimeError: The cascade file is missing or unreadable.
     """
     import cv2.data
 
-    path = str(cv2.data.haarcascades) + name
-    clf = cv2.CascadeClassifier(path)
-    if clf.empty():
-        raise RuntimeError(f"cannot load OpenCV cascade {path}")
+    cache: dict[str, Any] | None = getattr(_CASCADES, "by_name", None)
+    if cache is None:
+        cache = _CASCADES.by_name = {}
+    clf = cache.get(name)
+    if clf is None:
+        path = str(cv2.data.haarcascades) + name
+        clf = cv2.CascadeClassifier(path)
+        if clf.empty():
+            raise RuntimeError(f"cannot load OpenCV cascade {path}")
+        cache[name] = clf
     return clf
 
 

@@ -1,0 +1,136 @@
+"""Every error of the web API as JSON: ``{"error": {"code": ..., "message": ...}}``.
+
+======  ====================  ==============================================
+status  code                  when
+======  ====================  ==============================================
+400     ``no_file``           no picture in the request's ``image`` field
+400     ``empty_file``        the picture has no bytes
+400     ``bad_option``        an option is invalid (``ConfigError``) or malformed
+404     ``not_found``         unknown or expired result id or file, or any other path
+405     ``method_not_allowed``  wrong HTTP method
+413     ``too_large``         the upload is larger than the limit
+415     ``unsupported_type``  the bytes are not a supported picture type
+422     ``bad_image``         a supported type, but truncated or corrupt
+500     ``compose_failed``    a stage of composing failed
+501     ``unavailable``       an output needs a package that is not installed
+503     ``busy``              too many composes are waiting
+======  ====================  ==============================================
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
+
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from image2music.errors import ConfigError, Image2MusicError, ImageError, MissingDependencyError
+from image2music.service.jobs import BusyError
+from image2music.service.results import ResultNotFoundError
+
+if TYPE_CHECKING:
+    from fastapi import FastAPI, Request
+
+__all__ = ["ApiError", "error_body", "install_error_handlers"]
+
+_log = logging.getLogger("image2music.service")
+
+_CODES = {
+    400: "bad_request",
+    404: "not_found",
+    405: "method_not_allowed",
+    413: "too_large",
+    415: "unsupported_type",
+    422: "bad_image",
+    500: "internal",
+    503: "busy",
+}
+
+
+class ApiError(Exception):
+    """An error the API reports as it is.
+
+    Args:
+        status: HTTP status code.
+        code: Short machine-readable code.
+        message: One line for a person.
+    """
+
+    def __init__(self, status: int, code: str, message: str) -> None:
+        super().__init__(message)
+        self.status = status
+        self.code = code
+        self.message = message
+
+
+def error_body(code: str, message: str) -> dict[str, Any]:
+    """The JSON body of an error."""
+    return {"error": {"code": code, "message": message}}
+
+
+def _json(status: int, code: str, message: str, headers: Mapping[str, str] | None = None) -> Any:
+    return JSONResponse(error_body(code, message), status_code=status, headers=dict(headers or {}))
+
+
+def _validation_message(exc: RequestValidationError) -> str:
+    parts = []
+    for err in exc.errors():
+        loc = [str(p) for p in err.get("loc", ()) if p not in ("body", "query", "path")]
+        field = ".".join(loc) or "request"
+        parts.append(f"{field}: {err.get('msg', 'invalid')}")
+    return "; ".join(parts) or "the request is malformed"
+
+
+def install_error_handlers(app: FastAPI) -> None:
+    """Register handlers that turn every error into the JSON shape above."""
+
+    async def api_error(_: Request, exc: Exception) -> Any:
+        assert isinstance(exc, ApiError)
+        return _json(exc.status, exc.code, exc.message)
+
+    async def image_error(_: Request, exc: Exception) -> Any:
+        return _json(422, "bad_image", str(exc))
+
+    async def config_error(_: Request, exc: Exception) -> Any:
+        return _json(400, "bad_option", str(exc))
+
+    async def missing_dependency(_: Request, exc: Exception) -> Any:
+        return _json(501, "unavailable", str(exc))
+
+    async def image2music_error(_: Request, exc: Exception) -> Any:
+        _log.warning("compose failed: %s", exc)
+        return _json(500, "compose_failed", str(exc))
+
+    async def not_found(_: Request, exc: Exception) -> Any:
+        return _json(404, "not_found", str(exc) or "not found")
+
+    async def busy(_: Request, exc: Exception) -> Any:
+        return _json(503, "busy", str(exc), headers={"Retry-After": "30"})
+
+    async def validation(_: Request, exc: Exception) -> Any:
+        assert isinstance(exc, RequestValidationError)
+        return _json(400, "bad_option", _validation_message(exc))
+
+    async def http_error(_: Request, exc: Exception) -> Any:
+        assert isinstance(exc, StarletteHTTPException)
+        code = _CODES.get(exc.status_code, "error")
+        message = exc.detail if isinstance(exc.detail, str) else code.replace("_", " ")
+        return _json(exc.status_code, code, message, headers=exc.headers)
+
+    async def unexpected(_: Request, exc: Exception) -> Any:
+        _log.exception("unexpected error", exc_info=exc)
+        return _json(500, "internal", "internal error; see the server's log")
+
+    app.add_exception_handler(ApiError, api_error)
+    app.add_exception_handler(ImageError, image_error)
+    app.add_exception_handler(ConfigError, config_error)
+    app.add_exception_handler(MissingDependencyError, missing_dependency)
+    app.add_exception_handler(Image2MusicError, image2music_error)
+    app.add_exception_handler(ResultNotFoundError, not_found)
+    app.add_exception_handler(BusyError, busy)
+    app.add_exception_handler(RequestValidationError, validation)
+    app.add_exception_handler(StarletteHTTPException, http_error)
+    app.add_exception_handler(Exception, unexpected)

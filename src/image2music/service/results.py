@@ -1,0 +1,177 @@
+"""The results folder: one sub-folder per composition, found by an unguessable id.
+
+Layout: ``ROOT/ID/STEM.EXT``. An id is ``secrets.token_urlsafe(16)`` (128 random
+bits, 22 characters). Nothing from a request becomes a path until it has passed
+three checks: the id matches :data:`ID_PATTERN`, the file name matches
+:data:`FILE_PATTERN` and is one of the files actually written for that id, and
+the resolved path lies inside the root. A result appears all at once: its files
+are written into a hidden temporary folder that is then renamed to the id.
+Results older than the TTL are refused and deleted by :meth:`ResultStore.sweep`.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import secrets
+import shutil
+import time
+import unicodedata
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from image2music.errors import OutputError
+
+if TYPE_CHECKING:
+    from image2music.composition import Composition
+
+__all__ = ["FILE_PATTERN", "ID_PATTERN", "ResultNotFoundError", "ResultStore", "StoredResult"]
+
+#: Shape of a result id: what ``secrets.token_urlsafe(16)`` returns.
+ID_PATTERN = re.compile(r"[A-Za-z0-9_-]{22}")
+#: Shape of a result file name: a plain stem and a known extension.
+FILE_PATTERN = re.compile(
+    r"[A-Za-z0-9][A-Za-z0-9_-]{0,63}\.(?:mid|wav|flac|ogg|mp3|musicxml|png|json)"
+)
+
+_TMP_PREFIX = ".tmp-"
+_DEFAULT_STEM = "image2music"
+
+
+class ResultNotFoundError(LookupError):
+    """No such result or file (or it has expired)."""
+
+
+@dataclass(frozen=True)
+class StoredResult:
+    """A composition saved in the store.
+
+    Attributes:
+        id: The result's id.
+        files: Format -> file name, in the order written.
+        created: When it was saved (seconds since the epoch).
+    """
+
+    id: str
+    files: dict[str, str]
+    created: float
+
+
+def safe_stem(name: str | None) -> str:
+    """A file-name stem made from an uploaded file's name.
+
+    Keeps ASCII letters, digits, ``-`` and ``_`` of the name's stem (accents
+    folded, other characters turned into ``-``), at most 64 characters;
+    ``image2music`` when nothing is left.
+    """
+    stem = Path(name or "").stem
+    folded = unicodedata.normalize("NFKD", stem).encode("ascii", "ignore").decode("ascii")
+    cleaned = re.sub(r"[^A-Za-z0-9_-]+", "-", folded).strip("-_")[:64].rstrip("-_")
+    return cleaned if cleaned and FILE_PATTERN.fullmatch(f"{cleaned}.mid") else _DEFAULT_STEM
+
+
+class ResultStore:
+    """Saves compositions under unguessable ids and hands back their files safely.
+
+    Thread-safe: every save goes to its own folder, and reads only look.
+
+    Args:
+        root: The results folder (created, private to the user, when missing).
+        ttl_sec: Seconds a result lives.
+        clock: Returns the time in seconds since the epoch (for tests).
+
+    Raises:
+        OutputError: If the folder cannot be created.
+    """
+
+    def __init__(
+        self, root: Path, ttl_sec: float, *, clock: Callable[[], float] = time.time
+    ) -> None:
+        try:
+            root.mkdir(parents=True, exist_ok=True, mode=0o700)
+        except OSError as e:
+            raise OutputError(f"cannot create the results folder {root}: {e.strerror or e}") from e
+        self.root = root.resolve()
+        self.ttl_sec = ttl_sec
+        self._clock = clock
+
+    def save(
+        self, composition: Composition, formats: Iterable[str], *, name: str | None = None
+    ) -> StoredResult:
+        """Render ``formats`` of a composition and store them under a new id.
+
+        Args:
+            composition: The composition.
+            formats: Extensions from :data:`image2music.composition.FORMATS`.
+            name: The picture's file name (for the files' stem).
+
+        Returns:
+            The stored result.
+
+        Raises:
+            ConfigError: For an unknown format.
+            OutputError: If rendering or writing fails.
+        """
+        result_id = secrets.token_urlsafe(16)
+        tmp = self.root / f"{_TMP_PREFIX}{result_id}"
+        try:
+            written = composition.write(tmp, formats, stem=safe_stem(name))
+            tmp.replace(self.root / result_id)
+        finally:
+            shutil.rmtree(tmp, ignore_errors=True)
+        now = self._clock()
+        # The folder's time is the result's age, whatever the file system's clock.
+        os.utime(self.root / result_id, (now, now))
+        return StoredResult(result_id, {fmt: p.name for fmt, p in written.items()}, now)
+
+    def path(self, result_id: str, filename: str) -> Path:
+        """The file ``filename`` of result ``result_id``, checked.
+
+        Raises:
+            ResultNotFoundError: If the id or name is malformed, unknown or expired,
+                or would lead outside the root.
+        """
+        if not ID_PATTERN.fullmatch(result_id) or not FILE_PATTERN.fullmatch(filename):
+            raise ResultNotFoundError("no such result")
+        folder = self.root / result_id
+        try:
+            names = {e.name for e in os.scandir(folder) if e.is_file(follow_symlinks=False)}
+            age = self._clock() - folder.stat().st_mtime
+        except OSError:
+            raise ResultNotFoundError("no such result") from None
+        if age > self.ttl_sec:
+            raise ResultNotFoundError("this result has expired")
+        if filename not in names:
+            raise ResultNotFoundError("no such file in this result")
+        path = (folder / filename).resolve()
+        if not path.is_relative_to(self.root) or path.parent != folder.resolve():
+            raise ResultNotFoundError("no such result")
+        return path
+
+    def sweep(self) -> int:
+        """Delete results (and leftover temporary folders) older than the TTL.
+
+        Returns:
+            How many were deleted.
+        """
+        deadline = self._clock() - self.ttl_sec
+        removed = 0
+        try:
+            entries = list(os.scandir(self.root))
+        except OSError:
+            return 0
+        for entry in entries:
+            is_result = ID_PATTERN.fullmatch(entry.name) is not None
+            is_tmp = entry.name.startswith(_TMP_PREFIX)
+            if not (is_result or is_tmp) or not entry.is_dir(follow_symlinks=False):
+                continue
+            try:
+                old = entry.stat(follow_symlinks=False).st_mtime < deadline
+            except OSError:
+                continue
+            if old:
+                shutil.rmtree(entry.path, ignore_errors=True)
+                removed += 1
+        return removed

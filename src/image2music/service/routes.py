@@ -1,0 +1,226 @@
+"""The REST API: compose, fetch result files, health and the option choices."""
+
+from __future__ import annotations
+
+import functools
+import time
+from dataclasses import dataclass
+from typing import Annotated, Any
+
+from fastapi import APIRouter, File, Form, Request, UploadFile
+from fastapi.responses import FileResponse
+
+from image2music import __version__
+from image2music.errors import ConfigError
+from image2music.options import ComposeOptions
+from image2music.service.jobs import ComposeJobs, compose_and_store
+from image2music.service.results import ResultStore
+from image2music.service.settings import ServiceSettings
+from image2music.service.uploads import ACCEPTED_TYPES, read_upload
+
+__all__ = ["MEDIA_TYPES", "ServiceState", "router"]
+
+#: Content type of each result file, by extension.
+MEDIA_TYPES: dict[str, str] = {
+    "mid": "audio/midi",
+    "wav": "audio/wav",
+    "flac": "audio/flac",
+    "ogg": "audio/ogg",
+    "mp3": "audio/mpeg",
+    "musicxml": "application/vnd.recordare.musicxml+xml",
+    "png": "image/png",
+    "json": "application/json",
+}
+
+
+@dataclass(frozen=True)
+class ServiceState:
+    """What the routes share, kept on ``app.state.service``.
+
+    Attributes:
+        settings: The service's settings.
+        store: The results folder.
+        jobs: The compose pool.
+        formats: Formats made by default (those this installation can make).
+    """
+
+    settings: ServiceSettings
+    store: ResultStore
+    jobs: ComposeJobs
+    formats: tuple[str, ...]
+
+
+router = APIRouter(prefix="/api")
+
+_ERRORS: dict[int | str, dict[str, Any]] = {
+    status: {
+        "description": text,
+        "content": {"application/json": {"example": {"error": {"code": code, "message": text}}}},
+    }
+    for status, code, text in (
+        (400, "no_file", "No file, an empty file or a bad option"),
+        (413, "too_large", "The upload is larger than the limit"),
+        (415, "unsupported_type", "Not a supported picture type (checked by content)"),
+        (422, "bad_image", "A supported type, but truncated or corrupt"),
+        (503, "busy", "Too many composes waiting"),
+    )
+}
+
+
+def _state(request: Request) -> ServiceState:
+    state = request.app.state.service
+    assert isinstance(state, ServiceState)
+    return state
+
+
+@router.post(
+    "/compose",
+    summary="Compose music for a picture",
+    responses=_ERRORS,
+    response_description="The report (docs/report.md) with the result's id and file URLs",
+)
+async def compose_route(
+    request: Request,
+    image: Annotated[
+        UploadFile | None,
+        File(description="The picture: JPEG, PNG, WebP, GIF, TIFF, BMP, HEIC, AVIF"),
+    ] = None,
+    bars: Annotated[int | None, Form(description="Length in bars: 4, 8 or 16 (default 8)")] = None,
+    duration: Annotated[
+        float | None, Form(description="Length in seconds (5..600) instead of bars")
+    ] = None,
+    seed: Annotated[int, Form(description="Random seed; same seed, same music")] = 0,
+    valence: Annotated[float | None, Form(description="Override valence, -1..1")] = None,
+    arousal: Annotated[float | None, Form(description="Override arousal, -1..1")] = None,
+    key: Annotated[str | None, Form(description="Fix the key, e.g. C, Am, 'Eb major'")] = None,
+    mode: Annotated[str | None, Form(description="Fix the mode: major, minor, dorian...")] = None,
+    tempo: Annotated[float | None, Form(description="Fix the tempo, 20..300 bpm")] = None,
+    harmony: Annotated[str, Form(description="Chord generator: network or baseline")] = "network",
+    melody: Annotated[str, Form(description="Melody generator: baseline")] = "baseline",
+    style: Annotated[
+        str, Form(description="Style: auto, pop, ambient, cinematic, lofi, folk")
+    ] = "auto",
+    instruments: Annotated[
+        str | None, Form(description="Instruments per part, e.g. 'melody=flute,bass=cello'")
+    ] = None,
+    drums: Annotated[bool, Form(description="Allow drums (false: never)")] = True,
+    synth: Annotated[str, Form(description="Synthesiser: auto, symusic or fluidsynth")] = "auto",
+    entities: Annotated[bool, Form(description="Look for faces, smiles and scene cues")] = True,
+    formats: Annotated[
+        str | None,
+        Form(description="Comma-separated output formats (default: the server's web formats)"),
+    ] = None,
+) -> dict[str, Any]:
+    """Compose music for the uploaded picture and keep its files for a while.
+
+    Takes a multipart form: the picture in `image` and the same options as
+    `image2music compose`. Returns the JSON report (`docs/report.md`) with
+    `id`, `files` (format -> URL of the file) and `expires_at`.
+    """
+    state = _state(request)
+    if bars is not None and duration is not None:
+        raise ConfigError("bars and duration are mutually exclusive; give one of them")
+    options = ComposeOptions(
+        bars=8 if bars is None else bars,
+        seed=seed,
+        valence=valence,
+        arousal=arousal,
+        key=key or None,
+        mode=mode or None,
+        tempo_bpm=tempo,
+        harmony=harmony,
+        melody=melody,
+        detect_entities=entities,
+        style=style,
+        instruments=instruments or None,
+        drums=drums,
+        duration_sec=duration,
+        synth=synth,
+    )
+    fmts = _formats(formats, state.formats)
+    data, name, _kind = await read_upload(image, state.settings.max_upload_bytes)
+    job = functools.partial(compose_and_store, data, name, options, fmts, state.store)
+    stored, report = await state.jobs.run(job)
+    base = f"{request.scope.get('root_path', '').rstrip('/')}/api/results/{stored.id}"
+    return {
+        "id": stored.id,
+        "files": {fmt: f"{base}/{filename}" for fmt, filename in stored.files.items()},
+        "expires_at": _iso(stored.created + state.store.ttl_sec),
+        **report,
+    }
+
+
+def _formats(given: str | None, default: tuple[str, ...]) -> tuple[str, ...]:
+    from image2music.composition import FORMATS
+
+    if given is None or not given.strip():
+        return default
+    fmts = tuple(dict.fromkeys(f.strip().lower().lstrip(".") for f in given.split(",")))
+    bad = [f for f in fmts if f not in FORMATS]
+    if bad or not all(fmts):
+        raise ConfigError(f"unknown format {given!r}; choose from {', '.join(FORMATS)}")
+    return fmts
+
+
+def _iso(t: float) -> str:
+    return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(t))
+
+
+@router.get(
+    "/results/{result_id}/{filename}",
+    summary="Download a file of a result",
+    response_class=FileResponse,
+    responses={404: {"description": "Unknown or expired result, or no such file"}},
+)
+async def result_file(request: Request, result_id: str, filename: str) -> FileResponse:
+    """One file of a result, e.g. ``/api/results/ID/photo.mp3``."""
+    state = _state(request)
+    path = state.store.path(result_id, filename)
+    ext = path.suffix.lstrip(".")
+    return FileResponse(
+        path,
+        media_type=MEDIA_TYPES.get(ext, "application/octet-stream"),
+        headers={"Cache-Control": "private, max-age=3600"},
+    )
+
+
+@router.get("/health", summary="Is the service up?")
+async def health(request: Request) -> dict[str, Any]:
+    """Status, version, the pool's size and how many composes are in flight."""
+    state = _state(request)
+    return {
+        "status": "ok",
+        "version": __version__,
+        "workers": state.jobs.workers,
+        "in_flight": state.jobs.in_flight,
+        "formats": list(state.formats),
+    }
+
+
+@router.get("/options", summary="The choices each compose option accepts")
+async def option_choices(request: Request) -> dict[str, Any]:
+    """Choices for the page's controls, and the upload limits."""
+    from image2music.arrangement.gm import GM_ALIASES, GM_NAMES
+    from image2music.arrangement.instruments import PARTS
+    from image2music.arrangement.styles import STYLES
+    from image2music.composition import FORMATS
+    from image2music.options import HARMONY_GENERATORS, MELODY_GENERATORS, SYNTHS
+    from image2music.types import MODES
+
+    state = _state(request)
+    return {
+        "bars": [4, 8, 16],
+        "modes": list(MODES),
+        "harmony": list(HARMONY_GENERATORS),
+        "melody": list(MELODY_GENERATORS),
+        "styles": {name: style.description for name, style in STYLES.items()},
+        "instrument_parts": list(PARTS),
+        "instruments": [{"program": p, "name": n} for p, n in sorted(GM_NAMES.items())],
+        "instrument_aliases": sorted(GM_ALIASES),
+        "synths": list(SYNTHS),
+        "formats": list(FORMATS),
+        "default_formats": list(state.formats),
+        "image_types": sorted(set(ACCEPTED_TYPES.values())),
+        "max_upload_bytes": state.settings.max_upload_bytes,
+        "result_ttl_sec": state.store.ttl_sec,
+    }

@@ -1,0 +1,78 @@
+"""Checks on an uploaded picture before it is composed.
+
+It must be present, not empty, small enough, and of a supported type by its
+content (never by its name or declared type).
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from pathlib import PurePosixPath, PureWindowsPath
+from typing import TYPE_CHECKING
+
+from image2music.service.errors import ApiError
+from image2music.vision.loading import sniff_format
+
+if TYPE_CHECKING:
+    from fastapi import UploadFile
+
+__all__ = ["ACCEPTED_TYPES", "describe_size", "read_upload"]
+
+#: Picture types accepted, as ``sniff_format`` names them, with their MIME types.
+ACCEPTED_TYPES: dict[str, str] = {
+    "JPEG": "image/jpeg",
+    "PNG": "image/png",
+    "WEBP": "image/webp",
+    "GIF": "image/gif",
+    "TIFF": "image/tiff",
+    "BMP": "image/bmp",
+    "HEIF": "image/heic",
+    "AVIF": "image/avif",
+}
+
+
+def describe_size(n: int) -> str:
+    """A byte count for people: ``20 MB``, ``1.5 MB``, ``800 bytes``."""
+    return f"{n / 1_000_000:.3g} MB" if n >= 100_000 else f"{n} bytes"
+
+
+def _clean_name(filename: str | None) -> str:
+    """The last component of an uploaded file's name, printable, at most 120 characters."""
+    raw = filename or ""
+    base = PureWindowsPath(PurePosixPath(raw).name).name
+    printable = "".join(c for c in base if unicodedata.category(c)[0] != "C").strip()
+    return printable[:120] or "image"
+
+
+async def read_upload(upload: UploadFile | None, max_bytes: int) -> tuple[bytes, str, str]:
+    """Read an uploaded picture and check it.
+
+    Args:
+        upload: The ``image`` field of the form (``None`` when missing).
+        max_bytes: Largest size accepted.
+
+    Returns:
+        The bytes, a safe file name, and the type (``"JPEG"``, ``"PNG"``, ...).
+
+    Raises:
+        ApiError: 400 without a file or for an empty one, 413 when too large,
+            415 when the content is not a supported picture type.
+    """
+    if upload is None:
+        raise ApiError(400, "no_file", "no picture: send it in the form field 'image'")
+    data = await upload.read(max_bytes + 1)
+    if len(data) > max_bytes:
+        raise ApiError(
+            413, "too_large", f"the picture is larger than the limit of {describe_size(max_bytes)}"
+        )
+    if not data:
+        raise ApiError(400, "empty_file", "the picture is empty (0 bytes)")
+    kind = sniff_format(data)
+    if kind not in ACCEPTED_TYPES:
+        raise ApiError(
+            415,
+            "unsupported_type",
+            "this file is not a picture of a supported type; send one of "
+            + ", ".join(k for k in ACCEPTED_TYPES),
+        )
+    return data, _clean_name(upload.filename), kind

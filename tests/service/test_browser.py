@@ -1,0 +1,228 @@
+"""End to end in headless Chromium: upload a picture, see the result, hear it, take another.
+
+Playwright drives Debian's ``/usr/bin/chromium`` (never ``playwright install``).
+Waits use function predicates (``"() => ..."``): the page's Content-Security-Policy
+forbids eval, which Playwright needs for bare expression strings;
+the app runs under uvicorn on loopback in a background thread. With
+``IMAGE2MUSIC_SAVE_SCREENSHOT=1`` the screenshot is also copied to
+``docs/screenshot.png``.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import pytest
+
+from tests.conftest import need, need_program
+from tests.service.conftest import EXAMPLE, need_web
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Browser, FilePayload, Page
+
+pytestmark = pytest.mark.slow
+
+ROOT = Path(__file__).resolve().parents[2]
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+COMPOSE_TIMEOUT_MS = 180_000
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """Base URL of the app served by uvicorn on 127.0.0.1 in a background thread."""
+    need_web()
+    uvicorn = need("uvicorn", "the web server")
+    from image2music.service.app import create_app
+    from image2music.service.settings import ServiceSettings
+
+    settings = ServiceSettings(results_dir=tmp_path_factory.mktemp("results"))
+    port = _free_port()
+    config = uvicorn.Config(create_app(settings), host="127.0.0.1", port=port, log_level="warning")
+    srv = uvicorn.Server(config)
+    thread = threading.Thread(target=srv.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 30
+    while not srv.started:
+        if time.monotonic() > deadline or not thread.is_alive():
+            pytest.fail("uvicorn did not start")
+        time.sleep(0.05)
+    yield f"http://127.0.0.1:{port}"
+    srv.should_exit = True
+    thread.join(30)
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    """Headless Debian Chromium."""
+    need("playwright.sync_api", "the browser test")
+    chromium = need_program("chromium")
+    executable = "/usr/bin/chromium" if Path("/usr/bin/chromium").exists() else chromium
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS, headless=True)
+        yield b
+        b.close()
+
+
+@pytest.fixture
+def page(browser: Browser, server: str) -> Iterator[tuple[Page, list[str], list[str]]]:
+    """A fresh page at the app, with the URLs it requests and its console errors."""
+    context = browser.new_context(viewport={"width": 1280, "height": 1000})
+    p = context.new_page()
+    requests: list[str] = []
+    errors: list[str] = []
+    p.on("request", lambda r: requests.append(r.url))
+    p.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    p.on("pageerror", lambda e: errors.append(str(e)))
+    p.goto(server + "/")
+    yield p, requests, errors
+    context.close()
+
+
+def _wait_for_result(p: Page) -> None:
+    p.wait_for_selector("#result:not([hidden])", timeout=COMPOSE_TIMEOUT_MS)
+    p.wait_for_function(
+        "() => document.getElementById('player').getAttribute('src')", timeout=COMPOSE_TIMEOUT_MS
+    )
+
+
+def test_upload_listen_and_take_another(
+    page: tuple[Page, list[str], list[str]], server: str, tmp_path: Path
+) -> None:
+    p, requests, errors = page
+    # Every control is labelled.
+    unlabelled = p.evaluate(
+        """() => [...document.querySelectorAll('input, select')]
+              .filter((el) => !el.labels || el.labels.length === 0)
+              .map((el) => el.id)"""
+    )
+    assert unlabelled == []
+    p.wait_for_function("() => document.querySelectorAll('#inst-melody option').length > 100")
+
+    p.set_input_files("#file-input", str(EXAMPLE))
+    _wait_for_result(p)
+
+    # The audio element has a playable source.
+    player: dict[str, Any] = p.evaluate(
+        """() => { const a = document.getElementById('player');
+                   return {src: a.src, format: a.dataset.format}; }"""
+    )
+    assert player["src"].startswith(server + "/api/results/")
+    audio = p.request.get(player["src"])
+    assert audio.status == 200
+    mime = audio.headers["content-type"].split(";")[0]
+    assert mime.startswith("audio/")
+    assert p.evaluate(f"document.getElementById('player').canPlayType({mime!r})") != ""
+    p.wait_for_function(
+        "() => document.getElementById('player').readyState >= 1", timeout=COMPOSE_TIMEOUT_MS
+    )
+    assert p.evaluate("document.getElementById('player').duration") > 1
+
+    # What the program read and wrote is shown.
+    assert p.locator("#palette li").count() >= 3
+    assert p.locator("#categories li").count() == 8
+    assert p.locator("#plane circle.point").count() == 1
+    assert p.locator("#chords li").count() >= 4
+    assert "bpm" in p.inner_text("#summary")
+    assert "Key" in p.inner_text("#facts")
+    p.wait_for_function(
+        "() => { const i = document.getElementById('pianoroll');"
+        " return i.complete && i.naturalWidth > 0; }",
+        timeout=COMPOSE_TIMEOUT_MS,
+    )
+    formats = {p.locator("#downloads a").nth(i).get_attribute("data-format") for i in range(5)}
+    assert {"mid", "png", "json"} <= formats
+
+    # Another take: a new seed, the same picture.
+    old_seed = p.input_value("#seed")
+    with p.expect_response("**/api/compose", timeout=COMPOSE_TIMEOUT_MS) as info:
+        p.click("#another-take")
+    body = info.value.json()
+    assert str(body["seed"]) != old_seed
+    p.wait_for_function(
+        f"() => document.getElementById('seed').value === '{body['seed']}'"
+        " && document.getElementById('status').textContent.includes('Composed')",
+        timeout=COMPOSE_TIMEOUT_MS,
+    )
+    _wait_for_result(p)
+    p.wait_for_function(
+        "() => { const i = document.getElementById('pianoroll');"
+        " return i.complete && i.naturalWidth > 0; }",
+        timeout=COMPOSE_TIMEOUT_MS,
+    )
+
+    shot = tmp_path / "web.png"
+    p.screenshot(path=str(shot), full_page=True)
+    assert shot.stat().st_size > 10_000
+    if os.environ.get("IMAGE2MUSIC_SAVE_SCREENSHOT", "") not in ("", "0"):
+        shutil.copyfile(shot, ROOT / "docs" / "screenshot.png")
+
+    # Everything came from the app itself, and nothing went wrong in the page.
+    outside = [u for u in requests if not u.startswith((server + "/", "data:", "blob:"))]
+    assert outside == []
+    assert errors == []
+
+
+def test_errors_are_shown(page: tuple[Page, list[str], list[str]]) -> None:
+    p, _requests, _errors = page
+    notes: FilePayload = {
+        "name": "notes.jpg",
+        "mimeType": "image/jpeg",
+        "buffer": b"not a picture\n" * 8,
+    }
+    p.set_input_files("#file-input", files=[notes])
+    p.wait_for_selector("#error:not([hidden])", timeout=COMPOSE_TIMEOUT_MS)
+    assert "not a picture" in p.inner_text("#error")
+    assert p.get_attribute("#error", "role") == "alert"
+
+
+def test_keyboard_reaches_the_picker_and_the_controls(
+    page: tuple[Page, list[str], list[str]],
+) -> None:
+    p, _requests, _errors = page
+    seen = []
+    for _ in range(12):
+        p.keyboard.press("Tab")
+        seen.append(p.evaluate("document.activeElement && document.activeElement.id"))
+    assert "file-input" in seen
+    assert "valence" in seen
+    # The focused file picker is visibly outlined through its drop zone.
+    p.focus("#file-input")
+    outline = p.evaluate("getComputedStyle(document.getElementById('drop-zone')).borderColor")
+    assert outline not in ("", "rgba(0, 0, 0, 0)")
+
+
+def test_api_reference_page(browser: Browser, server: str) -> None:
+    context = browser.new_context()
+    p = context.new_page()
+    errors: list[str] = []
+    p.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    p.goto(server + "/docs")
+    p.wait_for_selector(".endpoint")
+    text = p.inner_text("#endpoints")
+    for expected in ("/api/compose", "/api/results/{result_id}/{filename}", "/api/health"):
+        assert expected in text
+    assert "valence" in text and "file" in text
+    assert errors == []
+    context.close()
