@@ -117,3 +117,11 @@ def test_module_entry_point_and_version() -> None:
         [sys.executable, "-m", "image2music", "--version"], capture_output=True, text=True
     )
     assert done.returncode == 0 and done.stdout.startswith("image2music ")
+
+
+def test_error_messages_keep_square_brackets(tmp_path: Path) -> None:
+    # Rich markup must not swallow text such as an extra's name "[web]".
+    odd = tmp_path / "[odd] name.jpg"
+    odd.write_bytes(b"not a picture")
+    code, _, stderr = invoke("compose", str(odd), "-o", str(tmp_path / "out"))
+    assert code == 2 and "[odd] name.jpg" in stderr

@@ -124,6 +124,7 @@ def compose(
 ) -> None:
     """Compose music for pictures: writes NAME.mid, .wav, .json and .png per picture."""
     from rich.console import Console
+    from rich.markup import escape
 
     from image2music.errors import ConfigError, Image2MusicError, ImageError
     from image2music.options import ComposeOptions
@@ -160,12 +161,12 @@ def compose(
                 f"unknown format {bad or formats!r}; choose from {', '.join(FORMATS)}"
             )
     except Image2MusicError as e:
-        err.print(f"[bold red]error:[/] {e}")
+        err.print(f"[bold red]error:[/] {escape(str(e))}")
         raise typer.Exit(2) from None
 
     files = _expand(images)
     if not files:
-        err.print("[bold red]error:[/] no pictures found in " + ", ".join(map(str, images)))
+        err.print("[bold red]error:[/] no pictures found in " + escape(", ".join(map(str, images))))
         raise typer.Exit(2)
     if name and len(files) > 1:
         err.print("[bold red]error:[/] --name needs a single picture")
@@ -184,15 +185,15 @@ def compose(
                 status.update(f"{path.name}: writing {', '.join(fmts)}")
                 written = result.write(outdir, fmts, stem=name, force=force)
         except ImageError as e:
-            err.print(f"[bold red]error:[/] {e}")
+            err.print(f"[bold red]error:[/] {escape(str(e))}")
             failures, worst = failures + 1, max(worst, 2)
             continue
         except ConfigError as e:
-            err.print(f"[bold red]error:[/] {e}")
+            err.print(f"[bold red]error:[/] {escape(str(e))}")
             failures, worst = failures + 1, max(worst, 2)
             continue
         except Image2MusicError as e:
-            err.print(f"[bold red]error:[/] {path}: {e}")
+            err.print(f"[bold red]error:[/] {escape(str(path))}: {escape(str(e))}")
             failures, worst = failures + 1, max(worst, 1)
             continue
         _summary(out, path, result.report, list(written.values()))
