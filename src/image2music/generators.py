@@ -11,6 +11,10 @@ __all__ = ["harmony_generator", "melody_generator"]
 
 def harmony_generator(name: str) -> HarmonyGenerator:
     """The chord generator called ``name`` (see ``ComposeOptions.harmony``)."""
+    if name == "network":
+        from image2music.harmony.network import NetworkHarmony
+
+        return NetworkHarmony()
     if name == "baseline":
         from image2music.baseline.harmony import BaselineHarmony
 
@@ -20,6 +24,10 @@ def harmony_generator(name: str) -> HarmonyGenerator:
 
 def melody_generator(name: str) -> MelodyGenerator:
     """The melody generator called ``name`` (see ``ComposeOptions.melody``)."""
+    if name == "network":
+        from image2music.melody.network import NetworkMelody
+
+        return NetworkMelody()
     if name == "baseline":
         from image2music.baseline.melody import BaselineMelody
 

@@ -20,7 +20,7 @@ __all__ = [
 #: Names accepted by ``harmony=``; the first is the default.
 HARMONY_GENERATORS: tuple[str, ...] = ("network", "baseline")
 #: Names accepted by ``melody=``; the first is the default.
-MELODY_GENERATORS: tuple[str, ...] = ("baseline",)
+MELODY_GENERATORS: tuple[str, ...] = ("network", "baseline")
 #: Names accepted by ``synth=``: ``auto`` picks FluidSynth when it is installed.
 SYNTHS: tuple[str, ...] = ("auto", "symusic", "fluidsynth")
 #: Shortest and longest ``duration_sec``, in seconds.

@@ -92,7 +92,8 @@ def test_report_explains_itself(example_photo: Path) -> None:
     report = image2music.compose(example_photo).report
     assert "→" in report["why"][0]
     assert any("tempo" in r for r in report["why"])
-    assert report["models"]["harmony"]["name"] == "baseline-harmony"
+    assert report["models"]["harmony"]["name"] == "network-harmony"
+    assert report["models"]["melody"]["name"] == "network-melody"
 
 
 def test_bad_options_raise_config_error(example_photo: Path) -> None:

@@ -1,0 +1,198 @@
+"""The harmony network at inference time: an emotion-conditioned GRU run with onnxruntime.
+
+:class:`NetworkHarmony` writes a chord progression for an emotion in a key.
+The network (trained by :mod:`image2music.training.harmony_train`, model card
+``docs/model-cards/harmony.md``) reads, at every half-bar step, the previous
+key-relative chord, the step's position in bar and phrase and the
+conditioning inputs (valence, arousal, minor third; they also set its initial
+state), and gives logits for the next chord. The decoder
+(:mod:`.decoding`) masks them with the pop-harmony conventions of
+:mod:`.constraints` (tonic first, cadence to the tonic last), applies
+temperature and top-p, and draws from the seeded generator. The ids are then
+realised in the requested key with :func:`image2music.theory.from_relative`.
+
+This module never imports torch; onnxruntime is imported when the first
+progression is written, and its session is shared by the whole process.
+"""
+
+from __future__ import annotations
+
+import functools
+from pathlib import Path
+
+import numpy as np
+from numpy.typing import NDArray
+
+from image2music.errors import ConfigError
+from image2music.harmony.base import BAR_COUNTS
+from image2music.harmony.constraints import is_minor_mode
+from image2music.harmony.decoding import decode, tokens_to_progression
+from image2music.harmony.grid import STEPS_PER_BAR, condition_vector, position_features
+from image2music.harmony.model_files import HarmonyModelInfo, load_model_info, onnx_session
+from image2music.types import COMMON_TIME, Emotion, Key, Progression, TimeSignature
+
+__all__ = ["NetworkHarmony", "OnnxStepModel", "score_sequences"]
+
+
+@functools.lru_cache(maxsize=4)
+def _info(path: str | None) -> HarmonyModelInfo:
+    return load_model_info(path)
+
+
+class OnnxStepModel:
+    """The ONNX network fed one chord at a time (implements :class:`~.decoding.StepModel`)."""
+
+    def __init__(self, info: HarmonyModelInfo) -> None:
+        self._info = info
+        self._session = onnx_session(str(info.onnx_path))
+        self._h = np.zeros((info.num_layers, 1, info.hidden_size), dtype=np.float32)
+        self._position = position_features(1)
+        self._condition = np.zeros((1, 3), dtype=np.float32)
+
+    def start(self, n_steps: int, condition: NDArray[np.float32]) -> None:
+        """Begin a sequence of ``n_steps`` steps with these conditioning inputs."""
+        self._position = position_features(n_steps)
+        self._condition = np.asarray(condition, dtype=np.float32).reshape(1, -1)
+        self._h = np.zeros_like(self._h)
+
+    def next_logits(self, prev_token: int, t: int) -> NDArray[np.float32]:
+        """Logits for step ``t`` after ``prev_token``; advances the state."""
+        logits, self._h = self._session.run(
+            None,
+            {
+                "tokens": np.array([[prev_token]], dtype=np.int64),
+                "position": self._position[None, t : t + 1],
+                "condition": self._condition,
+                "h_in": self._h,
+                "start": np.array([1.0 if t == 0 else 0.0], dtype=np.float32),
+            },
+        )
+        return np.asarray(logits[0, 0], dtype=np.float32)
+
+
+def score_sequences(
+    info: HarmonyModelInfo,
+    inputs: NDArray[np.int64],
+    condition: NDArray[np.float32],
+    n_steps: NDArray[np.int64],
+) -> NDArray[np.float32]:
+    """Teacher-forced logits for a batch of sequences (one ONNX call).
+
+    Args:
+        info: The model.
+        inputs: ``(B, T)`` ids fed at each step (``BOS`` then the previous chords;
+            padding after each sequence's end is ignored).
+        condition: ``(B, C)`` conditioning inputs.
+        n_steps: ``(B,)`` true length of each sequence (for the position inputs).
+
+    Returns:
+        ``(B, T, vocabulary)`` logits.
+    """
+    b, t = inputs.shape
+    position = np.zeros((b, t, len(position_features(1)[0])), dtype=np.float32)
+    for i, n in enumerate(n_steps):
+        position[i, : int(n)] = position_features(int(n))[:t]
+    session = onnx_session(str(info.onnx_path))
+    (logits, _h) = session.run(
+        None,
+        {
+            "tokens": inputs.astype(np.int64),
+            "position": position,
+            "condition": condition.astype(np.float32),
+            "h_in": np.zeros((info.num_layers, b, info.hidden_size), dtype=np.float32),
+            "start": np.ones(b, dtype=np.float32),
+        },
+    )
+    return np.asarray(logits, dtype=np.float32)
+
+
+class NetworkHarmony:
+    """Chord progressions from the emotion-conditioned GRU (ONNX).
+
+    Args:
+        model_path: The ``.onnx`` file (default: the shipped model).
+        temperature: Sampling temperature, >= 0 (0 = always the likeliest chord).
+        top_p: Nucleus mass, in (0, 1].
+        mode_bias: Logit bonus of in-scale chords for church modes (dorian,
+            phrygian, lydian, mixolydian, locrian); 0 turns it off.
+
+    Raises:
+        ModelError: If the model files are missing or incompatible.
+    """
+
+    name = "network-harmony"
+
+    def __init__(
+        self,
+        model_path: Path | str | None = None,
+        *,
+        temperature: float = 1.0,
+        top_p: float = 0.95,
+        mode_bias: float = 1.5,
+    ) -> None:
+        if temperature < 0 or not 0.0 < top_p <= 1.0:
+            raise ConfigError(
+                f"need temperature >= 0 and 0 < top_p <= 1, got {temperature}, {top_p}"
+            )
+        self.info = _info(None if model_path is None else str(Path(model_path).resolve()))
+        self.version = self.info.version
+        self.temperature = temperature
+        self.top_p = top_p
+        self.mode_bias = mode_bias
+
+    def sample_tokens(
+        self, valence: float, arousal: float, mode: str, bars: int, rng: np.random.Generator
+    ) -> list[int]:
+        """Key-relative chord ids of one progression, one per half bar.
+
+        Args:
+            valence: In [-1, 1].
+            arousal: In [-1, 1].
+            mode: A key of :data:`image2music.types.MODES`.
+            bars: Length in bars.
+            rng: Seeded generator.
+
+        Returns:
+            ``2 * bars`` chord ids.
+        """
+        cond = condition_vector(valence, arousal, is_minor_mode(mode))
+        return decode(
+            OnnxStepModel(self.info),
+            STEPS_PER_BAR * bars,
+            mode,
+            cond,
+            rng,
+            temperature=self.temperature,
+            top_p=self.top_p,
+            mode_bias_strength=self.mode_bias,
+        )
+
+    def generate(
+        self,
+        emotion: Emotion,
+        key: Key,
+        bars: int,
+        rng: np.random.Generator,
+        time_signature: TimeSignature = COMMON_TIME,
+    ) -> Progression:
+        """Generate a progression.
+
+        Args:
+            emotion: Its valence and arousal condition the network.
+            key: Key and mode; the mode's third sets the network's minor input
+                and the mode selects the tonic and cadence sets.
+            bars: Length in bars: 4, 8 or 16.
+            rng: Seeded random generator (one number per half bar).
+            time_signature: Metre; each bar is split into two halves.
+
+        Returns:
+            A progression with one or two chords a bar that opens on the tonic
+            and closes with a cadence to it.
+
+        Raises:
+            ConfigError: If ``bars`` is not 4, 8 or 16.
+        """
+        if bars not in BAR_COUNTS:
+            raise ConfigError(f"bars must be one of {BAR_COUNTS}, got {bars}")
+        tokens = self.sample_tokens(emotion.valence, emotion.arousal, key.mode, bars, rng)
+        return tokens_to_progression(tokens, key, bars, time_signature)

@@ -1,0 +1,5 @@
+"""Shipped model weights (ONNX) and their JSON sidecars; no code.
+
+* ``harmony.onnx`` + ``harmony.json``: the emotion-conditioned chord GRU
+  (model card: ``docs/model-cards/harmony.md``).
+"""
