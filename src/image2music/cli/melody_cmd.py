@@ -63,14 +63,12 @@ def train_melody(
     ] = False,
 ) -> None:
     """Train the chord- and emotion-conditioned melody GRU and export it to ONNX."""
+    import importlib.util
+
     from image2music.errors import Image2MusicError
 
-    try:
-        import torch  # noqa: F401
-    except ImportError:
-        raise _fail(
-            "training needs torch: install it with  pip install 'image2music[train]'"
-        ) from None
+    if importlib.util.find_spec("torch") is None:  # torch itself loads in image2music.training
+        raise _fail("training needs torch: install it with  pip install 'image2music[train]'")
     from image2music.data import load_corpus
     from image2music.training.harmony_train import EpochStats, TrainConfig
     from image2music.training.melody_model import MelodyModelConfig

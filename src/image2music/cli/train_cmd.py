@@ -69,17 +69,15 @@ def harmony(
     ] = False,
 ) -> None:
     """Train the emotion-conditioned chord GRU on the corpus and export it to ONNX."""
+    import importlib.util
+
     from rich.console import Console
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
     from image2music.errors import Image2MusicError
 
-    try:
-        import torch  # noqa: F401
-    except ImportError:
-        raise _fail(
-            "training needs torch: install it with  pip install 'image2music[train]'"
-        ) from None
+    if importlib.util.find_spec("torch") is None:  # torch itself loads in image2music.training
+        raise _fail("training needs torch: install it with  pip install 'image2music[train]'")
     from image2music.data import load_corpus
     from image2music.training.harmony_model import HarmonyModelConfig
     from image2music.training.harmony_run import run_training

@@ -2,4 +2,5 @@
 
 * ``harmony.onnx`` + ``harmony.json``: the emotion-conditioned chord GRU
   (model card: ``docs/model-cards/harmony.md``).
+* ``melody.onnx`` + ``melody.json``: the melody network.
 """

@@ -3,7 +3,7 @@
 Reproducible for a seed: the seed fixes torch's generator (initial weights,
 dropout) and the numpy generator that shuffles the batches; torch runs on
 ``threads`` CPU threads (default 2). The default data are the permissively
-licensed 4/4 phrases (POP909, Billboard, OpenEWLD, chord-melody) of the
+licensed 4/4 phrases (POP909, Billboard, OpenEWLD) of the
 corpus's ``train`` split, validated on ``valid``; see :mod:`.dataset` and
 :mod:`.labels`.
 

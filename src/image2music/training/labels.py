@@ -16,13 +16,15 @@ rank among the training phrases (``2 * rank - 1``; ties share their mid rank):
 * **arousal**: rank of a weighted mean of three ranks, over those known:
   harmonic rhythm (chord changes per bar on the half-bar grid, weight 0.5),
   the song's tempo (0.3; Billboard and POP909 have it) and the phrase's melody
-  note density (0.2; POP909, OpenEWLD, chord-melody). Tempo and density are the
+  note density (0.2; POP909, OpenEWLD). Tempo and density are the
   strongest arousal cues of music (Gabrielsson and Lindström 2010); harmonic
   rhythm is the arousal cue the harmony itself carries.
 
 At inference the :class:`~image2music.types.Emotion`'s valence and arousal
 are fed as they are: an emotion of +0.8 asks for a phrase as bright (or as
-busy) as the top tenth of the training phrases.
+busy) as the top tenth of the training phrases. Training withholds valence
+and arousal (sets them to 0) for a share of the sequences
+(``TrainConfig.label_dropout``), so 0 also means "no emotion given".
 
 The rank tables (quantiles of the training values) are stored in the model's
 sidecar, so evaluation labels held-out phrases exactly as training did.
