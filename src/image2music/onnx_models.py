@@ -1,0 +1,126 @@
+"""Shipped ONNX networks: sidecar checks and cached inference sessions (torch-free).
+
+A model is two files side by side: ``<name>.onnx`` (the graph and weights)
+and ``<name>.json`` (the sidecar: model and training configuration, corpus
+hash, vocabulary version, conditioning definitions, metrics). The harmony and
+melody networks (:mod:`image2music.harmony.model_files`,
+:mod:`image2music.melody.model_files`) each state what their sidecar must
+contain and read it with :func:`read_model_info`.
+
+onnxruntime is imported only when a session is created, and a session is
+created once per process and path (:func:`onnx_session` is cached).
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from image2music.errors import MissingDependencyError, ModelError
+
+__all__ = ["MODELS_DIR", "ModelInfo", "onnx_session", "read_model_info"]
+
+#: Folder of the shipped models inside the package.
+MODELS_DIR = Path(__file__).resolve().parent / "models"
+
+
+@dataclass(frozen=True)
+class ModelInfo:
+    """What a sidecar says about a model, checked against this code.
+
+    Attributes:
+        onnx_path: The ``.onnx`` file.
+        version: Model version (``<package version>+<corpus hash prefix>``).
+        num_layers: Recurrent layers (first dimension of the state).
+        hidden_size: State size per layer.
+        sidecar: The whole sidecar.
+    """
+
+    onnx_path: Path
+    version: str
+    num_layers: int
+    hidden_size: int
+    sidecar: dict[str, Any]
+
+
+def read_model_info(onnx_path: Path, kind: str, expected: Mapping[str, Any]) -> ModelInfo:
+    """Read the sidecar beside ``onnx_path`` and check it against this code.
+
+    Args:
+        onnx_path: The ``.onnx`` file; its sidecar is the ``.json`` beside it.
+        kind: ``"harmony"`` or ``"melody"``, for messages and the train hint.
+        expected: Sidecar field -> value this code needs. A field is looked up
+            in the sidecar's top level, else in its ``model_config``; lists
+            compare as tuples.
+
+    Returns:
+        The model's description.
+
+    Raises:
+        ModelError: If a file is missing, unreadable or made for other inputs.
+    """
+    side = onnx_path.with_suffix(".json")
+    if not onnx_path.is_file() or not side.is_file():
+        raise ModelError(
+            f"{kind} model missing: need {onnx_path.name} and {side.name} in {onnx_path.parent}"
+            f" (train one with 'image2music train {kind} --install')"
+        )
+    try:
+        data = json.loads(side.read_text(encoding="utf-8"))
+        model = data["model_config"]
+        got = {name: data[name] if name in data else model[name] for name in expected}
+        info = ModelInfo(
+            onnx_path=onnx_path,
+            version=str(data["version"]),
+            num_layers=int(model["num_layers"]),
+            hidden_size=int(model["hidden_size"]),
+            sidecar=data,
+        )
+    except (OSError, ValueError, KeyError, TypeError) as e:
+        raise ModelError(f"unreadable {kind} model sidecar {side}: {e}") from e
+    for name, want in expected.items():
+        value = tuple(got[name]) if isinstance(got[name], list) else got[name]
+        if value != want:
+            raise ModelError(
+                f"{kind} model {side.name}: {name} is {value!r}, this code needs {want!r}"
+            )
+    return info
+
+
+@functools.lru_cache(maxsize=8)
+def onnx_session(path: str, inputs: tuple[str, ...], what: str) -> Any:
+    """An onnxruntime inference session for ``path``, created once per process.
+
+    Args:
+        path: The ``.onnx`` file, as a resolved string (the cache key).
+        inputs: The input names the graph must have, in order.
+        what: What the file is, for error messages.
+
+    Returns:
+        An ``onnxruntime.InferenceSession`` on the CPU, single-threaded
+        (one step of a small GRU is faster without thread hand-offs).
+
+    Raises:
+        MissingDependencyError: If onnxruntime is not installed.
+        ModelError: If the file is not a loadable model.
+    """
+    try:
+        import onnxruntime as ort
+    except ImportError as e:  # pragma: no cover - core dependency
+        raise MissingDependencyError("onnxruntime", "core", f"the {what}") from e
+    opts = ort.SessionOptions()
+    opts.intra_op_num_threads = 1
+    opts.inter_op_num_threads = 1
+    opts.log_severity_level = 3
+    try:
+        session = ort.InferenceSession(path, sess_options=opts, providers=["CPUExecutionProvider"])
+    except Exception as e:  # onnxruntime raises its own exception types
+        raise ModelError(f"cannot load {what} {path}: {e}") from e
+    names = tuple(i.name for i in session.get_inputs())
+    if names != inputs:
+        raise ModelError(f"{what} {path} has inputs {names}, expected {inputs}")
+    return session
