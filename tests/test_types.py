@@ -36,7 +36,10 @@ from image2music.types import (
         ),
         (lambda: Entity("face", 1.2), r"Entity\.confidence must be in \[0\.0, 1\.0\], got 1\.2"),
         (lambda: Emotion(0.0, float("nan")), r"Emotion\.arousal must be in"),
-        (lambda: Emotion(0.0, 0.0, categories={"joy": 1.0}), r"Emotion\.categories must be keys"),
+        (
+            lambda: Emotion(0.0, 0.0, categories={"joy": 1.0, "awe": 0.0}),
+            r"Emotion\.categories must be keys",
+        ),
         (lambda: TimeSignature(4, 3), r"TimeSignature\.denominator must be 1, 2, 4, 8, 16 or 32"),
     ],
 )

@@ -9,6 +9,7 @@ from image2music.errors import ConfigError
 from image2music.types import MODES
 
 __all__ = [
+    "EMOTION_ESTIMATORS",
     "HARMONY_GENERATORS",
     "MAX_DURATION_SEC",
     "MELODY_GENERATORS",
@@ -17,6 +18,10 @@ __all__ = [
     "ComposeOptions",
 ]
 
+#: Names accepted by ``emotion=``; the first is the default: ``learned`` is the
+#: model fitted to rated photographs, ``colour`` the transparent
+#: colour-psychology rules.
+EMOTION_ESTIMATORS: tuple[str, ...] = ("learned", "colour")
 #: Names accepted by ``harmony=``; the first is the default.
 HARMONY_GENERATORS: tuple[str, ...] = ("network", "baseline")
 #: Names accepted by ``melody=``; the first is the default.
@@ -53,6 +58,8 @@ class ComposeOptions:
             number of bars is chosen to fit (``bars`` must then stay at its
             default). ``None`` (default) uses ``bars``.
         synth: Audio synthesiser: one of :data:`SYNTHS` (default ``"auto"``).
+        emotion: Emotion estimator: one of :data:`EMOTION_ESTIMATORS`
+            (default ``"learned"``).
     """
 
     bars: int = 8
@@ -70,6 +77,7 @@ class ComposeOptions:
     drums: bool = True
     duration_sec: float | None = None
     synth: str = "auto"
+    emotion: str = EMOTION_ESTIMATORS[0]
 
     def __post_init__(self) -> None:
         if self.bars not in (4, 8, 16):
@@ -84,6 +92,10 @@ class ComposeOptions:
             raise ConfigError(f"mode must be one of {', '.join(MODES)}, got {self.mode!r}")
         if self.tempo_bpm is not None and not 20.0 <= float(self.tempo_bpm) <= 300.0:
             raise ConfigError(f"tempo must be in 20..300 bpm, got {self.tempo_bpm!r}")
+        if self.emotion not in EMOTION_ESTIMATORS:
+            raise ConfigError(
+                f"emotion must be one of {', '.join(EMOTION_ESTIMATORS)}, got {self.emotion!r}"
+            )
         if self.harmony not in HARMONY_GENERATORS:
             raise ConfigError(
                 f"harmony must be one of {', '.join(HARMONY_GENERATORS)}, got {self.harmony!r}"

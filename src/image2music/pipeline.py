@@ -19,7 +19,7 @@ from typing import IO, Any
 import numpy as np
 
 from image2music.composition import Composition
-from image2music.emotion.estimator import ColourPsychologyEstimator, EmotionEstimator
+from image2music.emotion import EmotionEstimator, estimator_for
 from image2music.emotion.override import override_emotion
 from image2music.options import ComposeOptions
 from image2music.rendering.report import ImageInfo, ModelInfo, build_report
@@ -61,7 +61,7 @@ def compose(
             TIFF, BMP, HEIC, AVIF).
         options: Composition options; keyword ``overrides`` replace fields of
             it (``compose("a.jpg", bars=4, seed=7)``).
-        estimator: Emotion estimator (default: :class:`ColourPsychologyEstimator`).
+        estimator: Emotion estimator (default: the one ``options.emotion`` names).
         progress: Called before each stage with ``(stage, index, total)``.
         **overrides: Fields of :class:`ComposeOptions`.
 
@@ -86,7 +86,11 @@ def compose(
         source = io.BytesIO(data)
         image = data
     _step(progress, "analyse")
-    features = analyse_image(source, detect_entities=opts.detect_entities)
+    features = analyse_image(
+        source,
+        detect_entities=opts.detect_entities,
+        content=opts.detect_entities or opts.emotion == "learned",
+    )
     info = _image_info(image)
     if isinstance(name, str):
         info = ImageInfo(Path(name).name, info.sha256)
@@ -107,7 +111,7 @@ def compose_features(
         features: The picture's features.
         options: Composition options (defaults when ``None``).
         image_info: File name and hash for the report.
-        estimator: Emotion estimator (default: :class:`ColourPsychologyEstimator`).
+        estimator: Emotion estimator (default: the one ``options.emotion`` names).
         progress: Called before each stage with ``(stage, index, total)``.
 
     Returns:
@@ -123,7 +127,7 @@ def compose_features(
 
     opts = options or ComposeOptions()
     info = image_info or ImageInfo("image", "")
-    est = estimator or ColourPsychologyEstimator()
+    est = estimator or estimator_for(opts.emotion)
 
     _step(progress, "emotion")
     estimated: Emotion = est.estimate(features)

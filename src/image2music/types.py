@@ -22,11 +22,14 @@ __all__ = [
     "CATEGORIES",
     "CHORD_QUALITIES",
     "COMMON_TIME",
+    "EMOTION6_CATEGORIES",
+    "EXPRESSIONS",
     "MODES",
     "TICKS_PER_BEAT",
     "Chord",
     "Emotion",
     "Entity",
+    "FaceExpression",
     "ImageFeatures",
     "Key",
     "Melody",
@@ -37,6 +40,7 @@ __all__ = [
     "TimeSignature",
     "TimedChord",
     "Track",
+    "VisualContent",
 ]
 
 #: Resolution of every time value before rendering, in ticks per quarter note.
@@ -52,6 +56,29 @@ CATEGORIES: tuple[str, ...] = (
     "disgust",
     "fear",
     "sadness",
+)
+
+#: Emotion6 (Peng et al. 2015) categories: what people said a photograph made
+#: them feel, in the data set's order. The learned estimator scores these.
+EMOTION6_CATEGORIES: tuple[str, ...] = (
+    "anger",
+    "disgust",
+    "fear",
+    "joy",
+    "sadness",
+    "surprise",
+    "neutral",
+)
+
+#: Facial expressions scored by the expression network, in its output order.
+EXPRESSIONS: tuple[str, ...] = (
+    "angry",
+    "disgust",
+    "fear",
+    "happy",
+    "sad",
+    "surprise",
+    "neutral",
 )
 
 #: Scale steps (semitones above the tonic) of each supported mode.
@@ -166,6 +193,70 @@ class Entity:
 
 
 @dataclass(frozen=True)
+class FaceExpression:
+    """A face and the expression the expression network reads on it.
+
+    Attributes:
+        box: ``(x, y, width, height)`` of the face in pixels of the
+            (EXIF-rotated) original picture.
+        confidence: How sure the face detector is that this is a face, in [0, 1].
+        scores: Probability of each of :data:`EXPRESSIONS`, summing to 1.
+    """
+
+    box: tuple[int, int, int, int]
+    confidence: float
+    scores: Mapping[str, float]
+
+    def __post_init__(self) -> None:
+        if len(self.box) != 4:
+            raise _fail("FaceExpression", "box", "(x, y, width, height)", self.box)
+        for v in self.box:
+            _check_int("FaceExpression", "box", v, 0, 10**6)
+        _check_float("FaceExpression", "confidence", self.confidence, 0.0, 1.0)
+        scores = dict(self.scores)
+        if set(scores) != set(EXPRESSIONS):
+            raise _fail("FaceExpression", "scores", f"one score for each of {EXPRESSIONS}", scores)
+        for name, score in scores.items():
+            _check_float("FaceExpression", f"scores[{name!r}]", score, 0.0, 1.0)
+        ordered = {k: float(scores[k]) for k in EXPRESSIONS}
+        object.__setattr__(self, "scores", MappingProxyType(ordered))
+
+    @property
+    def expression(self) -> str:
+        """The most likely expression."""
+        return max(self.scores, key=lambda k: self.scores[k])
+
+
+@dataclass(frozen=True)
+class VisualContent:
+    """What the pretrained vision networks see in a picture.
+
+    Attributes:
+        labels: The top ImageNet classes of the whole picture (scenes such as
+            ``seashore`` or ``valley`` and things such as ``espresso``), most
+            likely first, each with its probability as ``confidence``; no box.
+        objects: COCO objects found by the object detector, most confident
+            first, each with a box in original-picture pixels.
+        faces: Each detected face with its expression, largest face first.
+        embedding: The scene network's pooled feature vector (1280 numbers for
+            EfficientNet-Lite0), the input of the learned emotion model.
+    """
+
+    labels: tuple[Entity, ...] = ()
+    objects: tuple[Entity, ...] = ()
+    faces: tuple[FaceExpression, ...] = ()
+    embedding: tuple[float, ...] = ()
+
+    def __post_init__(self) -> None:
+        for name in ("labels", "objects", "faces", "embedding"):
+            if not isinstance(getattr(self, name), tuple):
+                raise _fail("VisualContent", name, "a tuple", type(getattr(self, name)).__name__)
+        for v in self.embedding:
+            if not isinstance(v, float) or not math.isfinite(v):
+                raise _fail("VisualContent", "embedding", "finite floats", v)
+
+
+@dataclass(frozen=True)
 class ImageFeatures:
     """What image analysis read in a picture.
 
@@ -188,6 +279,8 @@ class ImageFeatures:
         palette: Dominant colours, largest share first.
         entities: Faces, smiles and scene cues found in the picture.
         format: The decoder's name for the file format, e.g. ``"JPEG"``.
+        content: What the pretrained networks see (scene labels, objects,
+            face expressions, embedding), or ``None`` when they were not run.
     """
 
     width_px: int
@@ -203,6 +296,7 @@ class ImageFeatures:
     palette: tuple[PaletteColour, ...]
     entities: tuple[Entity, ...] = ()
     format: str = ""
+    content: VisualContent | None = None
 
     def __post_init__(self) -> None:
         _check_int("ImageFeatures", "width_px", self.width_px, 1, 10**6)
@@ -232,14 +326,16 @@ class ImageFeatures:
 
 @dataclass(frozen=True)
 class Emotion:
-    """A point in valence-arousal-dominance space plus Mikels category scores.
+    """A point in valence-arousal-dominance space plus category scores.
 
     Attributes:
         valence: Unpleasant (-1) to pleasant (+1).
         arousal: Calm (-1) to excited (+1).
         dominance: Submissive (-1) to dominant (+1); 0.0 when unknown.
-        categories: Score in [0, 1] for each of :data:`CATEGORIES`, summing to 1.
-            Empty means "not estimated"; :meth:`with_categories` fills it.
+        categories: Score in [0, 1] for each category of one vocabulary, summing
+            to 1: Mikels' eight (:data:`CATEGORIES`, the colour-psychology
+            estimator) or Emotion6's seven (:data:`EMOTION6_CATEGORIES`, the
+            learned estimator). Empty means "not estimated".
         source: Who produced it, e.g. ``"image"`` or ``"user"``.
     """
 
@@ -253,12 +349,13 @@ class Emotion:
         for name in ("valence", "arousal", "dominance"):
             _check_float("Emotion", name, getattr(self, name), -1.0, 1.0)
         cats = dict(self.categories)
-        unknown = set(cats) - set(CATEGORIES)
+        vocab = CATEGORIES if set(cats) <= set(CATEGORIES) else EMOTION6_CATEGORIES
+        unknown = set(cats) - set(vocab)
         if unknown:
-            raise _fail("Emotion", "categories", f"keys from {CATEGORIES}", sorted(unknown))
+            raise _fail("Emotion", "categories", f"keys from {vocab}", sorted(unknown))
         for k, v in cats.items():
             _check_float("Emotion", f"categories[{k!r}]", v, 0.0, 1.0)
-        ordered = {k: float(cats[k]) for k in CATEGORIES if k in cats}
+        ordered = {k: float(cats[k]) for k in vocab if k in cats}
         object.__setattr__(self, "categories", MappingProxyType(ordered))
 
     @property

@@ -45,20 +45,28 @@ def test_each_label_kind(tmp_path: Path) -> None:
         "path,valence,arousal\ncamera.jpg,-0.5,-0.5\ncoffee.jpg,0.5,0.5\n"
         "sunny.png,0.9,0.4\ndark.png,-0.9,-0.6\nbroken.jpg,1,1\n"
     )
-    res = evaluate_images(tmp_path / "labels.csv", detect_entities=False)
-    assert res["rows"] == 5 and len(res["failures"]) == 1 and res["category"] is None
-    assert res["valence"]["n"] == 4 and res["arousal"]["n"] == 4
-    assert res["valence"]["roc_auc"] is not None
+    full = evaluate_images(tmp_path / "labels.csv", detect_entities=False)
+    assert full["rows"] == 5 and len(full["failures"]) == 1
+    assert set(full["estimators"]) == {"learned", "colour"}
+    for res in full["estimators"].values():
+        assert res["category"] is None
+        assert res["valence"]["n"] == 4 and res["arousal"]["n"] == 4
+        assert res["valence"]["roc_auc"] is not None
+        assert res["valence_r"] is not None and res["arousal_r"] is not None
 
     (tmp_path / "cats.csv").write_text(
         "path,category\nsunny.png,amusement\ndark.png,sadness\ncamera.jpg,sadness\nx.png,joy\n"
     )
-    res = evaluate_images(tmp_path / "cats.csv", detect_entities=False)
-    assert res["category"]["n"] == 3 and res["failures"][0]["line"] == 5
-    assert res["valence"] is None
+    full = evaluate_images(tmp_path / "cats.csv", detect_entities=False)
+    assert full["failures"][0]["line"] == 5
+    colour, learned = full["estimators"]["colour"], full["estimators"]["learned"]
+    assert colour["category"]["n"] == 3  # Mikels' labels
+    assert learned["category"]["n"] == 2  # Emotion6's: sadness
+    assert colour["valence"] is None
 
     (tmp_path / "posneg.csv").write_text("path,label\nsunny.png,positive\ndark.png,negative\n")
-    res = evaluate_images(tmp_path / "posneg.csv", detect_entities=False)
+    full = evaluate_images(tmp_path / "posneg.csv", detect_entities=False, estimators=("colour",))
+    res = full["estimators"]["colour"]
     assert res["valence"]["n"] == 2 and res["valence"]["positives"] == 1
 
 
@@ -77,6 +85,6 @@ def test_cli_images(tmp_path: Path) -> None:
     runner = CliRunner()
     res = runner.invoke(build_cli(), ["evaluate", "images", str(tmp_path / "l.csv"), "--json"])
     assert res.exit_code == 0, res.output
-    assert json.loads(res.stdout)["valence"]["n"] == 2
+    assert json.loads(res.stdout)["estimators"]["learned"]["valence"]["n"] == 2
     res = runner.invoke(build_cli(), ["evaluate", "images", str(tmp_path / "none.csv")])
     assert res.exit_code == 1

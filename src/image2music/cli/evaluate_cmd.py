@@ -130,6 +130,8 @@ def build_evaluate_cli() -> typer.Typer:
 
     app.command("judge")(ev.evaluate_judge)
     app.command("controllability")(ev.evaluate_controllability)
-    app.command("images")(ev.evaluate_images)
+    from image2music.cli.emotion_cmds import evaluate_images
+
+    app.command("images")(evaluate_images)
     app.command("all")(ev.evaluate_all)
     return app

@@ -16,7 +16,6 @@ import typer
 __all__ = [
     "evaluate_all",
     "evaluate_controllability",
-    "evaluate_images",
     "evaluate_judge",
     "train_judge",
 ]
@@ -135,40 +134,6 @@ def evaluate_controllability(
         _emit(result)
         return
     typer.echo("\n".join(controllability_markdown(result)))
-
-
-def evaluate_images(
-    labels: Annotated[
-        Path, typer.Argument(help="CSV: path plus valence/arousal, category or label.")
-    ],
-    no_entities: Annotated[
-        bool, typer.Option("--no-entities", help="Skip face, smile and scene detection.")
-    ] = False,
-    json_out: JsonOpt = False,
-) -> None:
-    """Accuracy, balanced accuracy and ROC AUC of the image-emotion stage on a labelled set."""
-    from image2music.errors import Image2MusicError
-    from image2music.evaluation.images import evaluate_images as _evaluate
-
-    try:
-        result = _evaluate(labels, detect_entities=not no_entities)
-    except Image2MusicError as e:
-        raise _fail(str(e)) from None
-    if json_out:
-        _emit(result)
-        return
-    typer.echo(f"{result['rows']} rows, estimator {result['estimator']}")
-    for task in ("valence", "arousal", "category"):
-        m = result[task]
-        if m is None:
-            continue
-        figs = "  ".join(
-            f"{k.replace('_', ' ')} {'–' if m[k] is None else format(m[k], '.3f')}"
-            for k in ("accuracy", "balanced_accuracy", "roc_auc")
-        )
-        typer.echo(f"{task:<9} n={m['n']:<5} {figs}")
-    for f in result["failures"]:
-        typer.echo(f"line {f['line']}: {f['path']}: {f['error']}", err=True)
 
 
 def evaluate_all(

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from image2music import __version__
+from image2music.options import EMOTION_ESTIMATORS
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -92,6 +93,13 @@ def compose(
     style: Annotated[
         str, typer.Option(help="Arrangement style: auto, pop, ambient, cinematic, lofi, folk.")
     ] = "auto",
+    emotion: Annotated[
+        str,
+        typer.Option(
+            help="Emotion estimator: learned (model fitted to rated photographs) or colour"
+            " (colour-psychology rules)."
+        ),
+    ] = EMOTION_ESTIMATORS[0],
     instruments: Annotated[
         str | None,
         typer.Option(
@@ -151,6 +159,7 @@ def compose(
             drums=not no_drums,
             duration_sec=duration,
             synth=synth,
+            emotion=emotion,
         )
         fmts = [f.strip().lower().lstrip(".") for f in formats.split(",") if f.strip()]
         from image2music.composition import FORMATS

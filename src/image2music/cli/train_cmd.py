@@ -168,4 +168,7 @@ def build_train_cli() -> typer.Typer:
     from image2music.cli.evaluation_cmds import train_judge
 
     app.command("judge")(train_judge)
+    from image2music.cli.emotion_cmds import train_emotion
+
+    app.command("emotion")(train_emotion)
     return app

@@ -6,13 +6,17 @@ one or more label columns:
 * ``valence`` and/or ``arousal``: numbers; their sign is the class (rows at
   exactly 0 are left out of that dimension);
 * ``category``: one of Mikels' eight categories (amusement, awe, contentment,
-  excitement, anger, disgust, fear, sadness);
+  excitement, anger, disgust, fear, sadness), scored for the colour estimator,
+  or one of Emotion6's seven (anger, disgust, fear, joy, sadness, surprise,
+  neutral), scored for the learned estimator;
 * ``label``: ``positive``/``negative`` (also ``pos``/``neg``, ``1``/``0``/``-1``),
   scored as valence.
 
-Reported: accuracy, balanced accuracy and ROC AUC of the estimated valence
-sign, arousal sign and top category (one-vs-rest AUC, averaged over the
-categories present). Rows that cannot be read or estimated are listed, not fatal.
+Reported for each estimator (the learned model and the colour baseline):
+accuracy, balanced accuracy and ROC AUC of the estimated valence sign, arousal
+sign and top category (one-vs-rest AUC, averaged over the categories present),
+and Pearson r where valence or arousal are numbers. Rows that cannot be read or
+estimated are listed, not fatal.
 """
 
 from __future__ import annotations
@@ -76,34 +80,44 @@ def _valence_truth(row: dict[str, str]) -> bool | None:
     return None
 
 
-def evaluate_images(csv_path: Path, *, detect_entities: bool = True) -> dict[str, Any]:
-    """Score the image-emotion stage against the labels of a CSV.
+def evaluate_images(
+    csv_path: Path,
+    *,
+    detect_entities: bool = True,
+    estimators: tuple[str, ...] = ("learned", "colour"),
+) -> dict[str, Any]:
+    """Score the emotion estimators against the labels of a CSV.
+
+    Each picture is analysed once, as ``compose`` does, and every estimator
+    reads the same features.
 
     Args:
         csv_path: The labels CSV (see the module docstring).
-        detect_entities: Look for faces, smiles and scene cues, as ``compose`` does.
+        detect_entities: Look for faces, smiles, scene cues and objects, as
+            ``compose`` does (default ``True``).
+        estimators: Estimator names (default: the learned model and the colour
+            baseline).
 
     Returns:
-        ``{"csv", "estimator", "rows", "failures", "valence", "arousal", "category"}``;
-        a task without labels is ``None``.
+        ``{"csv", "rows", "failures", "estimators": {name: {"estimator",
+        "valence", "arousal", "category", "valence_r", "arousal_r"}}}``; a task
+        without labels is ``None``. ``category`` counts only rows whose label
+        belongs to that estimator's vocabulary (Mikels' eight for ``colour``,
+        Emotion6's seven for ``learned``).
 
     Raises:
         Image2MusicError: If the CSV itself is unusable.
     """
-    from image2music.emotion import ColourPsychologyEstimator
-    from image2music.types import CATEGORIES
+    from image2music.emotion import estimator_for
+    from image2music.types import CATEGORIES, EMOTION6_CATEGORIES
     from image2music.vision import analyse_image
 
     rows = read_label_rows(csv_path)
-    estimator = ColourPsychologyEstimator()
+    models = {name: estimator_for(name) for name in estimators}
     failures: list[dict[str, Any]] = []
-    val_y: list[bool] = []
-    val_s: list[float] = []
-    aro_y: list[bool] = []
-    aro_s: list[float] = []
-    cat_true: list[str] = []
-    cat_pred: list[str] = []
-    cat_scores: list[dict[str, float]] = []
+    known = set(CATEGORIES) | set(EMOTION6_CATEGORIES)
+    truths: list[tuple[bool | None, float | None, float | None, str]] = []
+    estimates: dict[str, list[Any]] = {name: [] for name in models}
     for i, row in enumerate(rows, start=2):
         path = Path(row.get("path", ""))
         if not row.get("path"):
@@ -112,34 +126,76 @@ def evaluate_images(csv_path: Path, *, detect_entities: bool = True) -> dict[str
         if not path.is_absolute():
             path = csv_path.parent / path
         category = row.get("category", "").lower()
-        if category and category not in CATEGORIES:
+        if category and category not in known:
             failures.append(
                 {"line": i, "path": str(path), "error": f"unknown category {category!r}"}
             )
             continue
         try:
-            emotion = estimator.estimate(analyse_image(path, detect_entities=detect_entities))
+            features = analyse_image(path, detect_entities=detect_entities)
+            got = {name: m.estimate(features) for name, m in models.items()}
         except (Image2MusicError, OSError, ValueError) as e:
             failures.append({"line": i, "path": str(path), "error": str(e)})
             continue
-        if (truth := _valence_truth(row)) is not None:
+        truths.append(
+            (
+                _valence_truth(row),
+                _number(row.get("valence", "")),
+                _number(row.get("arousal", "")),
+                category,
+            )
+        )
+        for name, emotion in got.items():
+            estimates[name].append(emotion)
+    results = {
+        name: _score(f"{m.name} {m.version}", truths, estimates[name]) for name, m in models.items()
+    }
+    return {"csv": str(csv_path), "rows": len(rows), "failures": failures, "estimators": results}
+
+
+def _pearson(a: list[float], b: list[float]) -> float | None:
+    if len(a) < 3 or float(np.std(a)) == 0 or float(np.std(b)) == 0:
+        return None
+    return round(float(np.corrcoef(a, b)[0, 1]), 4)
+
+
+def _score(
+    label: str,
+    truths: list[tuple[bool | None, float | None, float | None, str]],
+    emotions: list[Any],
+) -> dict[str, Any]:
+    val_y: list[bool] = []
+    val_s: list[float] = []
+    aro_y: list[bool] = []
+    aro_s: list[float] = []
+    v_pairs: tuple[list[float], list[float]] = ([], [])
+    a_pairs: tuple[list[float], list[float]] = ([], [])
+    cat_true: list[str] = []
+    cat_pred: list[str] = []
+    cat_scores: list[dict[str, float]] = []
+    for (truth, v, a, category), emotion in zip(truths, emotions, strict=True):
+        if truth is not None:
             val_y.append(truth)
             val_s.append(emotion.valence)
-        a = _number(row.get("arousal", ""))
-        if a is not None and a != 0:
-            aro_y.append(a > 0)
-            aro_s.append(emotion.arousal)
-        if category:
+        if v is not None:
+            v_pairs[0].append(v)
+            v_pairs[1].append(emotion.valence)
+        if a is not None:
+            a_pairs[0].append(a)
+            a_pairs[1].append(emotion.arousal)
+            if a != 0:
+                aro_y.append(a > 0)
+                aro_s.append(emotion.arousal)
+        if category and category in emotion.categories:
             cat_true.append(category)
             cat_pred.append(emotion.top_category or "")
             cat_scores.append(dict(emotion.categories))
     return {
-        "csv": str(csv_path),
-        "estimator": f"{estimator.name} {estimator.version}",
-        "rows": len(rows),
-        "failures": failures,
+        "estimator": label,
         "valence": binary_report(val_y, val_s) if val_y else None,
         "arousal": binary_report(aro_y, aro_s) if aro_y else None,
+        "valence_r": _pearson(*v_pairs),
+        "arousal_r": _pearson(*a_pairs),
         "category": _category_report(cat_true, cat_pred, cat_scores) if cat_true else None,
     }
 

@@ -24,7 +24,7 @@ if TYPE_CHECKING:
 __all__ = ["SCHEMA_VERSION", "ImageInfo", "ModelInfo", "build_report", "describe", "report_json"]
 
 #: Version of the report's schema.
-SCHEMA_VERSION = "1.1"
+SCHEMA_VERSION = "1.2"
 
 
 @dataclass(frozen=True)
@@ -72,6 +72,29 @@ def describe(features: ImageFeatures) -> str:
     cues = sorted({e.label for e in features.entities if e.label not in ("face", "smile")})
     words.extend(cues)
     return ", ".join(words) if words else "balanced"
+
+
+def _content(features: ImageFeatures, words: str) -> dict[str, Any] | None:
+    c = features.content
+    if c is None:
+        return None
+    return {
+        "summary": words,
+        "labels": [{"label": e.label, "confidence": _r(e.confidence, 3)} for e in c.labels],
+        "objects": [
+            {"label": e.label, "confidence": _r(e.confidence, 3), "box": list(e.box or ())}
+            for e in c.objects
+        ],
+        "faces": [
+            {
+                "box": list(f.box),
+                "confidence": _r(f.confidence, 3),
+                "expression": f.expression,
+                "scores": {k: _r(v, 3) for k, v in f.scores.items()},
+            }
+            for f in c.faces
+        ],
+    }
 
 
 def build_report(
@@ -136,7 +159,11 @@ def build_report(
         }
         for t in score.tracks
     ]
+    from image2music.rendering.words import content_words, feeling_words
+
     mood = describe(features)
+    seen = content_words(features)
+    feeling = feeling_words(emotion)
     pitched = [str(t["instrument"]).lower() for t in tracks if t["instrument"] != "Percussion"]
     kit = arrangement.drum_kit if arrangement is not None else None
     drums = any(t["instrument"] == "Percussion" for t in tracks)
@@ -147,7 +174,14 @@ def build_report(
         f"{score.tempo_bpm:.0f} bpm, {sound}"
     )
     ending_bars = 0
-    why = [summary, *plan.reasons]
+    tempo_word = "slow" if score.tempo_bpm < 80 else "fast" if score.tempo_bpm > 120 else "moderate"
+    light = "bright" if key.mode in ("major", "lydian", "mixolydian") else "dark"
+    picture = f"{seen} ({mood})" if seen else f"a {mood} picture"
+    why = [
+        f"{picture}: {feeling} → {light} {key.mode}, {tempo_word} {score.tempo_bpm:.0f} bpm",
+        summary,
+        *plan.reasons,
+    ]
     extra: dict[str, Any] = {}
     if arrangement is not None:
         from image2music.arrangement.form import ENDING_BARS
@@ -190,6 +224,7 @@ def build_report(
                 }
                 for e in features.entities
             ],
+            "content": _content(features, seen),
         },
         "emotion": {
             "valence": _r(emotion.valence),

@@ -12,7 +12,7 @@ from fastapi.responses import FileResponse
 
 from image2music import __version__
 from image2music.errors import ConfigError
-from image2music.options import ComposeOptions
+from image2music.options import EMOTION_ESTIMATORS, ComposeOptions
 from image2music.service.jobs import ComposeJobs, compose_and_store
 from image2music.service.results import ResultStore
 from image2music.service.settings import ServiceSettings
@@ -106,6 +106,9 @@ async def compose_route(
     drums: Annotated[bool, Form(description="Allow drums (false: never)")] = True,
     synth: Annotated[str, Form(description="Synthesiser: auto, symusic or fluidsynth")] = "auto",
     entities: Annotated[bool, Form(description="Look for faces, smiles and scene cues")] = True,
+    emotion: Annotated[
+        str, Form(description="Emotion estimator: learned or colour")
+    ] = EMOTION_ESTIMATORS[0],
     formats: Annotated[
         str | None,
         Form(description="Comma-separated output formats (default: the server's web formats)"),
@@ -136,6 +139,7 @@ async def compose_route(
         drums=drums,
         duration_sec=duration,
         synth=synth,
+        emotion=emotion,
     )
     fmts = _formats(formats, state.formats)
     data, name, _kind = await read_upload(image, state.settings.max_upload_bytes)
@@ -204,13 +208,19 @@ async def option_choices(request: Request) -> dict[str, Any]:
     from image2music.arrangement.instruments import PARTS
     from image2music.arrangement.styles import STYLES
     from image2music.composition import FORMATS
-    from image2music.options import HARMONY_GENERATORS, MELODY_GENERATORS, SYNTHS
+    from image2music.options import (
+        EMOTION_ESTIMATORS,
+        HARMONY_GENERATORS,
+        MELODY_GENERATORS,
+        SYNTHS,
+    )
     from image2music.types import MODES
 
     state = _state(request)
     return {
         "bars": [4, 8, 16],
         "modes": list(MODES),
+        "emotion": list(EMOTION_ESTIMATORS),
         "harmony": list(HARMONY_GENERATORS),
         "melody": list(MELODY_GENERATORS),
         "styles": {name: style.description for name, style in STYLES.items()},

@@ -3,7 +3,9 @@
 :func:`analyse_image` loads and downscales the picture
 (:func:`~image2music.vision.loading.load_image`), computes the tone features
 (:mod:`image2music.vision.tone`) and, unless asked not to, looks for faces,
-smiles and scene cues (:mod:`image2music.vision.entities`).
+smiles and scene cues (:mod:`image2music.vision.entities`) and runs the
+pretrained networks (:mod:`image2music.vision.content`): scene labels and the
+embedding, COCO objects, and each face's expression.
 """
 
 from __future__ import annotations
@@ -27,6 +29,7 @@ def analyse_image(
     source: str | os.PathLike[str] | bytes | BinaryIO,
     *,
     detect_entities: bool = True,
+    content: bool = True,
     max_side_px: int = DEFAULT_MAX_SIDE_PX,
     max_pixels: int = DEFAULT_MAX_PIXELS,
 ) -> ImageFeatures:
@@ -36,7 +39,11 @@ def analyse_image(
         source: A path, the file's bytes, or a binary stream (see
             :func:`~image2music.vision.loading.load_image` for the formats).
         detect_entities: Also look for faces, smiles and scene cues (default
-            ``True``; about 30-150 ms more at 512 px).
+            ``True``; about 30-150 ms more at 512 px), and run the object and
+            expression networks when ``content`` is on.
+        content: Run the pretrained networks (default ``True``): the scene
+            network always, the object and expression networks only with
+            ``detect_entities``.
         max_side_px: Analysis size: longest side in pixels (default 512).
         max_pixels: Refuse larger pictures (default 100 million pixels).
 
@@ -56,6 +63,7 @@ def analyse_image(
         height_px=image.height_px,
         format=image.format,
         detect_entities=detect_entities,
+        content=content,
     )
 
 
@@ -66,6 +74,7 @@ def analyse_array(
     height_px: int | None = None,
     format: str = "",
     detect_entities: bool = True,
+    content: bool = True,
 ) -> ImageFeatures:
     """Describe a picture that is already decoded.
 
@@ -80,6 +89,8 @@ def analyse_array(
         format: File format name to record, e.g. ``"JPEG"`` (default ``""``).
         detect_entities: Also look for faces, smiles and scene cues (default
             ``True``).
+        content: Run the pretrained networks (default ``True``); see
+            :func:`analyse_image`.
 
     Returns:
         The picture's features.
@@ -101,6 +112,14 @@ def analyse_array(
         entities = (
             _detect_entities(a, width_px=width_px, height_px=height_px) if detect_entities else ()
         )
+        seen = None
+        if content:
+            from image2music.vision.content import see_content
+
+            faces = tuple(e for e in entities if e.label == "face")
+            seen = see_content(
+                a, faces, width_px=width_px, height_px=height_px, objects=detect_entities
+            )
         return ImageFeatures(
             width_px=width_px,
             height_px=height_px,
@@ -115,6 +134,7 @@ def analyse_array(
             palette=tone.palette,
             entities=entities,
             format=format,
+            content=seen,
         )
     except Image2MusicError as e:
         if isinstance(e, AnalysisError):
