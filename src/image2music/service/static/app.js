@@ -65,6 +65,8 @@
     downloads: $("downloads"),
     description: $("description"),
     palette: $("palette"),
+    seen: $("seen"),
+    seenSummary: $("seen-summary"),
     plane: $("plane"),
     categories: $("categories"),
     facts: $("facts"),
@@ -346,6 +348,7 @@
     renderAudio(report.files);
     renderDownloads(report.files);
     renderPalette(report.image);
+    renderSeen(report.image.content);
     renderPlane(emotion);
     renderCategories(emotion);
     renderFacts(report);
@@ -379,6 +382,35 @@
       const link = el("a", { href: url, download: name, text: FORMAT_LABELS[fmt] || fmt });
       link.dataset.format = fmt;
       els.downloads.append(el("li", {}, link));
+    }
+  }
+
+  function renderSeen(content) {
+    els.seen.replaceChildren();
+    if (!content) {
+      els.seenSummary.textContent = "The vision networks were not run for this picture.";
+      return;
+    }
+    els.seenSummary.textContent = content.summary
+      ? content.summary.charAt(0).toUpperCase() + content.summary.slice(1) + "."
+      : "Nothing the networks recognise with confidence.";
+    for (const face of content.faces || []) {
+      els.seen.append(
+        el("li", {}, el("span", { text: `face: ${face.expression}` }),
+          el("span", { class: "share", text: percent(face.scores[face.expression]) })),
+      );
+    }
+    for (const obj of content.objects || []) {
+      els.seen.append(
+        el("li", {}, el("span", { text: obj.label }),
+          el("span", { class: "share", text: percent(obj.confidence) })),
+      );
+    }
+    for (const label of content.labels || []) {
+      els.seen.append(
+        el("li", {}, el("span", { text: `looks like: ${label.label}` }),
+          el("span", { class: "share", text: percent(label.confidence) })),
+      );
     }
   }
 
