@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, fields
 from typing import Any
 
 from image2music.errors import ConfigError
@@ -16,6 +16,9 @@ __all__ = [
     "MIN_DURATION_SEC",
     "SYNTHS",
     "ComposeOptions",
+    "OptionSpec",
+    "compose_option_specs",
+    "options_from",
 ]
 
 #: Names accepted by ``emotion=``; the first is the default: ``learned`` is the
@@ -147,3 +150,141 @@ class ComposeOptions:
     def to_dict(self) -> dict[str, Any]:
         """The options as a JSON-ready dict."""
         return asdict(self)
+
+
+# --------------------------------------------------------------------------- the spec
+
+
+@dataclass(frozen=True)
+class OptionSpec:
+    """One composition option as every way in shows it.
+
+    The default is the :class:`ComposeOptions` field's own default (never
+    repeated here); the CLI (:mod:`image2music.cli.compose_options`), the web
+    form and OpenAPI schema (:mod:`image2music.service.form_options`) and
+    ``GET /api/options`` are built from :data:`COMPOSE_OPTIONS`.
+
+    Attributes:
+        field: The :class:`ComposeOptions` field.
+        cli: The CLI parameter (``--`` plus dashes for underscores); for a
+            negated switch (``negated``) the flag that turns the option off,
+            e.g. ``no_drums``.
+        web: The web form field.
+        kind: ``int``, ``float``, ``str`` or ``bool``.
+        help: One line for ``--help`` and the API reference.
+        choices: The allowed values, or ``None`` for free values.
+        optional: Whether the option may be absent (``None``: from the picture).
+        negated: A boolean that the CLI turns off with a ``--no-...`` flag.
+        unset_default: Shown as the default where ``None`` is passed (``bars``:
+            8 unless ``duration`` is given).
+    """
+
+    field: str
+    cli: str
+    web: str
+    kind: type
+    help: str
+    choices: tuple[Any, ...] | None = None
+    optional: bool = False
+    negated: bool = False
+    unset_default: Any = None
+
+    @property
+    def default(self) -> Any:
+        """The default value (the :class:`ComposeOptions` field's)."""
+        return _FIELD_DEFAULTS[self.field]
+
+
+def _style_names() -> tuple[str, ...]:
+    from image2music.arrangement.styles import STYLES
+
+    return tuple(STYLES)
+
+
+def _specs() -> tuple[OptionSpec, ...]:
+    return (
+        OptionSpec("bars", "bars", "bars", int,
+                   "Length in bars, plus the ending; not with duration.",
+                   choices=(4, 8, 16), optional=True, unset_default=8),
+        OptionSpec("duration_sec", "duration", "duration", float,
+                   f"Length in seconds ({MIN_DURATION_SEC:g}..{MAX_DURATION_SEC:g})"
+                   " instead of bars; sections repeat to fit.", optional=True),
+        OptionSpec("seed", "seed", "seed", int, "Random seed: same picture, options and seed,"
+                   " same files."),
+        OptionSpec("valence", "valence", "valence", float,
+                   "Override the picture's valence, -1 (sad) .. 1 (happy).", optional=True),
+        OptionSpec("arousal", "arousal", "arousal", float,
+                   "Override the picture's arousal, -1 (calm) .. 1 (excited).", optional=True),
+        OptionSpec("key", "key", "key", str, "Fix the key, e.g. C, Am, 'Eb major', 'D dorian'.",
+                   optional=True),
+        OptionSpec("mode", "mode", "mode", str, "Fix the mode (default: from valence).",
+                   choices=tuple(MODES), optional=True),
+        OptionSpec("tempo_bpm", "tempo", "tempo", float,
+                   "Fix the tempo in bpm, 20..300 (default: from arousal).", optional=True),
+        OptionSpec("emotion", "emotion", "emotion", str,
+                   "Emotion estimator: learned (fitted to rated photographs) or colour (rules).",
+                   choices=EMOTION_ESTIMATORS),
+        OptionSpec("harmony", "harmony", "harmony", str,
+                   "Chord generator: network (the chord GRU) or baseline (rules).",
+                   choices=HARMONY_GENERATORS),
+        OptionSpec("melody", "melody", "melody", str,
+                   "Melody generator: network (the melody GRU) or baseline (rules).",
+                   choices=MELODY_GENERATORS),
+        OptionSpec("style", "style", "style", str, "Arrangement style.", choices=_style_names()),
+        OptionSpec("instruments", "instruments", "instruments", str,
+                   "Instruments per part (melody, chords, bass, pad): GM names or numbers 0..127,"
+                   " e.g. 'melody=flute,chords=strings,bass=cello'.", optional=True),
+        OptionSpec("drums", "no_drums", "drums", bool,
+                   "Drums where the mood or style calls for them; --no-drums or drums=false:"
+                   " never.", negated=True),
+        OptionSpec("synth", "synth", "synth", str,
+                   "Audio synthesiser: auto (FluidSynth when installed), symusic or fluidsynth.",
+                   choices=SYNTHS),
+        OptionSpec("detect_entities", "no_entities", "entities", bool,
+                   "Look for faces, smiles, scene cues, objects and expressions; --no-entities or"
+                   " entities=false: skip them.", negated=True),
+    )  # fmt: skip
+
+
+_FIELD_DEFAULTS: dict[str, Any] = {f.name: f.default for f in fields(ComposeOptions)}
+
+
+def compose_option_specs() -> tuple[OptionSpec, ...]:
+    """Every composition option, in the order the CLI and the form show them."""
+    return _specs()
+
+
+def options_from(values: dict[str, Any], *, adapter: str) -> ComposeOptions:
+    """Build validated options from an adapter's parameter values.
+
+    Args:
+        values: Parameter name -> value, named as the adapter names them
+            (:attr:`OptionSpec.cli` or :attr:`OptionSpec.web`); a missing name
+            takes the default.
+        adapter: ``"cli"`` or ``"web"``.
+
+    Returns:
+        The options.
+
+    Raises:
+        ConfigError: If a value is invalid, or bars and duration are both given.
+    """
+    if adapter not in ("cli", "web"):
+        raise ConfigError(f"adapter must be cli or web, got {adapter!r}")
+    fields: dict[str, Any] = {}
+    for spec in compose_option_specs():
+        name = spec.cli if adapter == "cli" else spec.web
+        if name not in values:
+            continue
+        value = values[name]
+        if spec.negated and adapter == "cli":
+            value = not value
+        if spec.optional and isinstance(value, str) and not value.strip():
+            value = None  # an empty form field is "not given"
+        fields[spec.field] = value
+    bars, duration = fields.get("bars"), fields.get("duration_sec")
+    if bars is not None and duration is not None:
+        raise ConfigError("bars and duration are mutually exclusive; give one of them")
+    if bars is None:
+        fields["bars"] = _FIELD_DEFAULTS["bars"]
+    return ComposeOptions(**fields)

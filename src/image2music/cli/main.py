@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from image2music import __version__
-from image2music.options import EMOTION_ESTIMATORS
+from image2music.cli.compose_options import with_compose_options
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -57,63 +57,13 @@ def _expand(images: list[Path]) -> list[Path]:
     return out
 
 
+@with_compose_options
 def compose(
     images: Annotated[
         list[Path],
         typer.Argument(help="Picture(s) or folder(s) of pictures.", show_default=False),
     ],
     outdir: Annotated[Path, typer.Option("-o", "--outdir", help="Folder for the files.")] = Path(),
-    bars: Annotated[
-        int | None, typer.Option(help="Length in bars: 4, 8 or 16 (default 8), plus the ending.")
-    ] = None,
-    duration: Annotated[
-        float | None,
-        typer.Option(help="Length in seconds (5..600) instead of --bars; sections repeat to fit."),
-    ] = None,
-    seed: Annotated[int, typer.Option(help="Random seed; same seed, same music.")] = 0,
-    valence: Annotated[
-        float | None,
-        typer.Option(help="Override the picture's valence, -1 (sad) .. 1 (happy)."),
-    ] = None,
-    arousal: Annotated[
-        float | None,
-        typer.Option(help="Override the picture's arousal, -1 (calm) .. 1 (excited)."),
-    ] = None,
-    key: Annotated[
-        str | None, typer.Option(help="Fix the key, e.g. C, Am, 'Eb major', 'D dorian'.")
-    ] = None,
-    mode: Annotated[
-        str | None, typer.Option(help="Fix the mode: major, minor, dorian, ...")
-    ] = None,
-    tempo: Annotated[float | None, typer.Option(help="Fix the tempo in bpm (20..300).")] = None,
-    harmony: Annotated[
-        str, typer.Option(help="Chord generator: network (the chord GRU) or baseline (rules).")
-    ] = "network",
-    melody: Annotated[str, typer.Option(help="Melody generator: baseline.")] = "baseline",
-    style: Annotated[
-        str, typer.Option(help="Arrangement style: auto, pop, ambient, cinematic, lofi, folk.")
-    ] = "auto",
-    emotion: Annotated[
-        str,
-        typer.Option(
-            help="Emotion estimator: learned (model fitted to rated photographs) or colour"
-            " (colour-psychology rules)."
-        ),
-    ] = EMOTION_ESTIMATORS[0],
-    instruments: Annotated[
-        str | None,
-        typer.Option(
-            help="Instruments per part (melody, chords, bass, pad), GM names or numbers 0..127,"
-            " e.g. 'melody=flute,chords=strings,bass=cello'."
-        ),
-    ] = None,
-    no_drums: Annotated[bool, typer.Option("--no-drums", help="Never play drums.")] = False,
-    synth: Annotated[
-        str,
-        typer.Option(
-            help="Audio synthesiser: auto (fluidsynth when installed), symusic or fluidsynth."
-        ),
-    ] = "auto",
     formats: Annotated[
         str,
         typer.Option(
@@ -124,43 +74,22 @@ def compose(
     name: Annotated[
         str | None, typer.Option(help="File name stem (single picture; default: its name).")
     ] = None,
-    no_entities: Annotated[
-        bool, typer.Option("--no-entities", help="Skip face, smile and scene detection.")
-    ] = False,
     force: Annotated[bool, typer.Option(help="Overwrite existing files.")] = False,
     quiet: Annotated[bool, typer.Option("-q", "--quiet", help="Print only errors.")] = False,
+    **option_values: Any,
 ) -> None:
     """Compose music for pictures: writes NAME.mid, .wav, .json and .png per picture."""
     from rich.console import Console
     from rich.markup import escape
 
     from image2music.errors import ConfigError, Image2MusicError, ImageError
-    from image2music.options import ComposeOptions
+    from image2music.options import options_from
     from image2music.pipeline import compose as run_compose
 
     out = Console(quiet=quiet, highlight=False, soft_wrap=True)
     err = Console(stderr=True, highlight=False, soft_wrap=True)
     try:
-        if bars is not None and duration is not None:
-            raise ConfigError("--bars and --duration are mutually exclusive; give one of them")
-        options = ComposeOptions(
-            bars=8 if bars is None else bars,
-            seed=seed,
-            valence=valence,
-            arousal=arousal,
-            key=key,
-            mode=mode,
-            tempo_bpm=tempo,
-            harmony=harmony,
-            melody=melody,
-            detect_entities=not no_entities,
-            style=style,
-            instruments=instruments,
-            drums=not no_drums,
-            duration_sec=duration,
-            synth=synth,
-            emotion=emotion,
-        )
+        options = options_from(option_values, adapter="cli")
         fmts = [f.strip().lower().lstrip(".") for f in formats.split(",") if f.strip()]
         from image2music.composition import FORMATS
 
@@ -246,11 +175,13 @@ def build_cli() -> typer.Typer:
     """Build the ``image2music`` Typer application with all its commands."""
     from image2music.cli.data_cmd import build_data_cli
     from image2music.cli.evaluate_cmd import build_evaluate_cli
+    from image2music.cli.one_line import OneLineGroup
     from image2music.cli.serve_cmd import serve
     from image2music.cli.train_cmd import build_train_cli
 
     app = typer.Typer(
         name="image2music",
+        cls=OneLineGroup,
         help="Turn a picture into an original piece of music that fits its mood.",
         no_args_is_help=True,
         add_completion=False,

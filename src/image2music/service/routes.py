@@ -12,7 +12,8 @@ from fastapi.responses import FileResponse
 
 from image2music import __version__
 from image2music.errors import ConfigError
-from image2music.options import EMOTION_ESTIMATORS, ComposeOptions
+from image2music.options import compose_option_specs, options_from
+from image2music.service.form_options import with_form_options
 from image2music.service.jobs import ComposeJobs, compose_and_store
 from image2music.service.results import ResultStore
 from image2music.service.settings import ServiceSettings
@@ -79,40 +80,18 @@ def _state(request: Request) -> ServiceState:
     responses=_ERRORS,
     response_description="The report (docs/report.md) with the result's id and file URLs",
 )
+@with_form_options
 async def compose_route(
     request: Request,
     image: Annotated[
         UploadFile | None,
         File(description="The picture: JPEG, PNG, WebP, GIF, TIFF, BMP, HEIC, AVIF"),
     ] = None,
-    bars: Annotated[int | None, Form(description="Length in bars: 4, 8 or 16 (default 8)")] = None,
-    duration: Annotated[
-        float | None, Form(description="Length in seconds (5..600) instead of bars")
-    ] = None,
-    seed: Annotated[int, Form(description="Random seed; same seed, same music")] = 0,
-    valence: Annotated[float | None, Form(description="Override valence, -1..1")] = None,
-    arousal: Annotated[float | None, Form(description="Override arousal, -1..1")] = None,
-    key: Annotated[str | None, Form(description="Fix the key, e.g. C, Am, 'Eb major'")] = None,
-    mode: Annotated[str | None, Form(description="Fix the mode: major, minor, dorian...")] = None,
-    tempo: Annotated[float | None, Form(description="Fix the tempo, 20..300 bpm")] = None,
-    harmony: Annotated[str, Form(description="Chord generator: network or baseline")] = "network",
-    melody: Annotated[str, Form(description="Melody generator: baseline")] = "baseline",
-    style: Annotated[
-        str, Form(description="Style: auto, pop, ambient, cinematic, lofi, folk")
-    ] = "auto",
-    instruments: Annotated[
-        str | None, Form(description="Instruments per part, e.g. 'melody=flute,bass=cello'")
-    ] = None,
-    drums: Annotated[bool, Form(description="Allow drums (false: never)")] = True,
-    synth: Annotated[str, Form(description="Synthesiser: auto, symusic or fluidsynth")] = "auto",
-    entities: Annotated[bool, Form(description="Look for faces, smiles and scene cues")] = True,
-    emotion: Annotated[
-        str, Form(description="Emotion estimator: learned or colour")
-    ] = EMOTION_ESTIMATORS[0],
     formats: Annotated[
         str | None,
         Form(description="Comma-separated output formats (default: the server's web formats)"),
     ] = None,
+    **option_values: Any,
 ) -> dict[str, Any]:
     """Compose music for the uploaded picture and keep its files for a while.
 
@@ -121,26 +100,7 @@ async def compose_route(
     `id`, `files` (format -> URL of the file) and `expires_at`.
     """
     state = _state(request)
-    if bars is not None and duration is not None:
-        raise ConfigError("bars and duration are mutually exclusive; give one of them")
-    options = ComposeOptions(
-        bars=8 if bars is None else bars,
-        seed=seed,
-        valence=valence,
-        arousal=arousal,
-        key=key or None,
-        mode=mode or None,
-        tempo_bpm=tempo,
-        harmony=harmony,
-        melody=melody,
-        detect_entities=entities,
-        style=style,
-        instruments=instruments or None,
-        drums=drums,
-        duration_sec=duration,
-        synth=synth,
-        emotion=emotion,
-    )
+    options = options_from(option_values, adapter="web")
     fmts = _formats(formats, state.formats)
     data, name, _kind = await read_upload(image, state.settings.max_upload_bytes)
     job = functools.partial(compose_and_store, data, name, options, fmts, state.store)
@@ -208,26 +168,35 @@ async def option_choices(request: Request) -> dict[str, Any]:
     from image2music.arrangement.instruments import PARTS
     from image2music.arrangement.styles import STYLES
     from image2music.composition import FORMATS
-    from image2music.options import (
-        EMOTION_ESTIMATORS,
-        HARMONY_GENERATORS,
-        MELODY_GENERATORS,
-        SYNTHS,
-    )
-    from image2music.types import MODES
 
     state = _state(request)
+    specs = {spec.web: spec for spec in compose_option_specs()}
+
+    def choices(name: str) -> list[Any]:
+        return list(specs[name].choices or ())
+
     return {
-        "bars": [4, 8, 16],
-        "modes": list(MODES),
-        "emotion": list(EMOTION_ESTIMATORS),
-        "harmony": list(HARMONY_GENERATORS),
-        "melody": list(MELODY_GENERATORS),
+        "options": [
+            {
+                "name": spec.web,
+                "type": spec.kind.__name__,
+                "default": spec.unset_default if spec.default is None else spec.default,
+                "optional": spec.optional,
+                "choices": None if spec.choices is None else list(spec.choices),
+                "help": spec.help,
+            }
+            for spec in specs.values()
+        ],
+        "bars": choices("bars"),
+        "modes": choices("mode"),
+        "emotion": choices("emotion"),
+        "harmony": choices("harmony"),
+        "melody": choices("melody"),
         "styles": {name: style.description for name, style in STYLES.items()},
         "instrument_parts": list(PARTS),
         "instruments": [{"program": p, "name": n} for p, n in sorted(GM_NAMES.items())],
         "instrument_aliases": sorted(GM_ALIASES),
-        "synths": list(SYNTHS),
+        "synths": choices("synth"),
         "formats": list(FORMATS),
         "default_formats": list(state.formats),
         "image_types": sorted(set(ACCEPTED_TYPES.values())),
