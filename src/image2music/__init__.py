@@ -13,7 +13,7 @@ from __future__ import annotations
 import importlib
 from typing import TYPE_CHECKING, Any
 
-__version__ = "0.1.0"
+from image2music.version import __version__
 
 if TYPE_CHECKING:
     from image2music.composition import Composition

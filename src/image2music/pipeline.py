@@ -163,7 +163,18 @@ def compose_features(
 
     _step(progress, "arrange")
     title = Path(info.name).stem or "image2music"
-    arranged = arrange(progression, melody, emotion, features, plan, opts, arrange_rng, form=form)
+    arranged = arrange(
+        progression,
+        melody,
+        emotion,
+        features,
+        plan,
+        arrange_rng,
+        style=opts.style,
+        instruments=opts.instruments,
+        drums=opts.drums,
+        form=form,
+    )
     score = Score(arranged.progression, arranged.melody, plan.tempo_bpm, arranged.tracks, title)
     synth = choose_synth(opts.synth)
 

@@ -57,5 +57,13 @@ def arranged(
     progression, melody = piece(emotion, bars, seed)
     opts = ComposeOptions(**options)  # type: ignore[arg-type]
     return arrange(
-        progression, melody, emotion, features, plan, opts, np.random.default_rng(seed + 100)
+        progression,
+        melody,
+        emotion,
+        features,
+        plan,
+        np.random.default_rng(seed + 100),
+        style=opts.style,
+        instruments=opts.instruments,
+        drums=opts.drums,
     )

@@ -6,13 +6,13 @@ import numpy as np
 
 from image2music.harmony.grid import position_features
 from image2music.harmony.tokens import NO_CHORD, chord_id
-from image2music.training.dataset import (
+from image2music.sequences.dataset import (
     brightness_of,
     changes_per_bar,
     half_bar_tokens,
     load_examples,
 )
-from image2music.training.labels import LabelScaler, RankTable
+from image2music.sequences.labels import LabelScaler, RankTable
 
 from .conftest import FakeCorpus, make_song
 

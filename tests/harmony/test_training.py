@@ -154,10 +154,10 @@ def test_training_is_reproducible_for_a_seed(corpus: FakeCorpus) -> None:
     from tests.conftest import need
 
     torch = need("torch", "training the harmony network")
-    from image2music.training.dataset import load_examples
+    from image2music.sequences.dataset import load_examples
+    from image2music.sequences.labels import LabelScaler
     from image2music.training.harmony_model import HarmonyModelConfig
     from image2music.training.harmony_train import TrainConfig, train_model
-    from image2music.training.labels import LabelScaler
 
     train, valid = load_examples(corpus, "train"), load_examples(corpus, "valid")
     scaler = LabelScaler.fit(train)

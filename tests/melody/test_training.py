@@ -63,7 +63,7 @@ def test_run_writes_checkpoint_onnx_sidecar_history(trained: Path) -> None:
 def test_checkpoint_rebuilds_and_onnx_matches_torch(trained: Path, mcorpus: FakeCorpus) -> None:
     import torch
 
-    from image2music.training.melody_dataset import load_melody_examples
+    from image2music.sequences.melody_dataset import load_melody_examples
     from image2music.training.melody_model import load_checkpoint
     from image2music.training.melody_train import make_melody_tensors
 

@@ -37,7 +37,6 @@ from image2music.arrangement.instruments import (
 from image2music.arrangement.patterns import NEUTRAL_VELOCITY, pattern_for, play_pattern
 from image2music.arrangement.plan import MusicPlan
 from image2music.arrangement.styles import Style, get_style
-from image2music.options import ComposeOptions
 from image2music.types import Emotion, ImageFeatures, Melody, Note, Progression, Track
 
 __all__ = ["REGISTERS", "Arrangement", "ArrangementChoice", "arrange", "register_for"]
@@ -257,9 +256,11 @@ def arrange(
     emotion: Emotion,
     features: ImageFeatures | None,
     plan: MusicPlan,
-    options: ComposeOptions,
     rng: np.random.Generator,
     *,
+    style: str = "auto",
+    instruments: str | None = None,
+    drums: bool = True,
     form: Form | None = None,
 ) -> Arrangement:
     """Arrange a progression and melody for instruments.
@@ -271,8 +272,11 @@ def arrange(
         features: The picture (palette temperature, brightness); may be ``None``.
         plan: Key, tempo and metre; the tempo turns the humanising spread
             (milliseconds) into ticks.
-        options: ``style``, ``instruments`` and ``drums`` are read.
         rng: Source of the humanising draws.
+        style: Arrangement style name (default ``"auto"``).
+        instruments: Instruments per part, e.g. ``"melody=flute,bass=42"``, or
+            ``None`` (default) to choose from the mood and palette.
+        drums: Allow drums (default ``True``).
         form: The sections, for the report (default: one section of ``progression``).
 
     Returns:
@@ -283,14 +287,14 @@ def arrange(
     """
     from image2music.theory import voice_progression
 
-    style = get_style(options.style)
-    user = parse_instruments(options.instruments)
-    instruments = choose_instruments(emotion, features, style, user)
-    if style.pattern is not None:
-        pattern, pattern_reason = style.pattern, f"{style.name} style"
+    chosen_style = get_style(style)
+    user = parse_instruments(instruments)
+    chosen = choose_instruments(emotion, features, chosen_style, user)
+    if chosen_style.pattern is not None:
+        pattern, pattern_reason = chosen_style.pattern, f"{chosen_style.name} style"
     else:
         pattern, pattern_reason = pattern_for(emotion.arousal)
-        chords_program = instruments["chords"].program
+        chords_program = chosen["chords"].program
         if pattern == "comping" and is_sustained(chords_program):
             pattern = "arpeggio"
             pattern_reason += f"; arpeggios, not stabs, as {gm_name(chords_program)} sustains"
@@ -299,13 +303,15 @@ def arrange(
     if "pad" in user:  # asking for a pad instrument asks for the pad layer
         pad_layer = True
     else:
-        pad_layer = style.pad_layer if style.pad_layer is not None else pattern != "pad"
-    kit, drums_reason = choose_drums(emotion.arousal, style, options.drums)
+        pad_layer = (
+            chosen_style.pad_layer if chosen_style.pad_layer is not None else pattern != "pad"
+        )
+    kit, drums_reason = choose_drums(emotion.arousal, chosen_style, drums)
 
     ending_at = progression.chords[-1].start_ticks
     prog, mel = add_ending(progression, melody)
-    mel, transpose = _fit_melody(mel, instruments["melody"].program)
-    mel, lift, ranges = _above_accompaniment(mel, instruments["melody"].program, dict(ranges))
+    mel, transpose = _fit_melody(mel, chosen["melody"].program)
+    mel, lift, ranges = _above_accompaniment(mel, chosen["melody"].program, dict(ranges))
     transpose += lift
     bar, tpb = prog.bar_ticks, prog.ticks_per_beat
     beat = tpb * 4 // prog.time_signature.denominator
@@ -346,8 +352,8 @@ def arrange(
         parts["drums"] = dyn.apply(hits, "drums")
 
     arranged_melody = Melody(tuple(parts["melody"]), mel.ticks_per_beat)
-    timing = round(style.timing_ms * plan.tempo_bpm * tpb / 60000.0)
-    swing_ticks = round(style.swing_ticks * tpb / 480)
+    timing = round(chosen_style.timing_ms * plan.tempo_bpm * tpb / 60000.0)
+    swing_ticks = round(chosen_style.swing_ticks * tpb / 480)
     channels = {"melody": 0, "chords": 1, "bass": 2, "pad": 3, "drums": PERCUSSION_CHANNEL}
     tracks = []
     for part, notes in parts.items():
@@ -355,18 +361,18 @@ def arrange(
             notes,
             rng,
             timing_ticks=timing,
-            velocity_jitter=style.velocity_jitter,
+            velocity_jitter=chosen_style.velocity_jitter,
             freeze_from=ending_at,
         )
         if swing_ticks:
             played = swing(played, swing_ticks, beat_ticks=beat, freeze_from=ending_at)
         played = remove_overlaps(played, monophonic=part in ("melody", "bass"))
         is_drum = part == "drums"
-        program = 0 if is_drum else instruments[part].program
+        program = 0 if is_drum else chosen[part].program
         tracks.append(Track(part.capitalize(), program, channels[part], tuple(played), is_drum))
-    used = {p: c for p, c in instruments.items() if p in parts}
+    used = {p: c for p, c in chosen.items() if p in parts}
     choice = ArrangementChoice(
-        style=style,
+        style=chosen_style,
         instruments=used,
         pattern=pattern,
         pattern_reason=pattern_reason,
@@ -379,7 +385,7 @@ def arrange(
         pad_layer=pad_layer,
         dynamics=dyn,
         timing_ticks=timing,
-        velocity_jitter=style.velocity_jitter,
+        velocity_jitter=chosen_style.velocity_jitter,
         swing_ticks=swing_ticks,
         form=form or Form(progression.bars, 1, f"{progression.bars} bars as asked"),
     )

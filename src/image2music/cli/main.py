@@ -12,8 +12,8 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from image2music import __version__
 from image2music.cli.compose_options import with_compose_options
+from image2music.version import __version__
 
 if TYPE_CHECKING:
     from rich.console import Console

@@ -1,7 +1,7 @@
 """``image2music evaluate harmony``: the network beside an n-gram model and the baseline.
 
 On the held-out ``test`` split (4/4 phrases, permissive licences, the
-half-bar grid of the training data; see :mod:`image2music.training.dataset`):
+half-bar grid of the training data; see :mod:`image2music.sequences.dataset`):
 
 1. **Next-chord prediction** (teacher forcing, every step whose target is a
    real chord): top-1 and top-5 accuracy and perplexity, on all steps and on
@@ -51,8 +51,8 @@ from image2music.harmony.grid import STEPS_PER_BAR, condition_vector
 from image2music.harmony.model_files import HarmonyModelInfo, load_model_info
 from image2music.harmony.network import NetworkHarmony, score_sequences
 from image2music.harmony.tokens import BOS, CHORD_IDS, FIRST_CHORD_ID
-from image2music.training.dataset import HarmonyExamples, PhraseSource, load_examples
-from image2music.training.labels import LabelScaler
+from image2music.sequences.dataset import HarmonyExamples, PhraseSource, load_examples
+from image2music.sequences.labels import LabelScaler
 from image2music.types import Emotion, Key
 
 __all__ = ["EvalConfig", "evaluate_harmony"]

@@ -1,7 +1,7 @@
 """``image2music evaluate melody``: generated melodies against the real ones of held-out songs.
 
 For up to ``windows`` 8-bar phrases with a melody of the test split
-(permissive songs, 4/4; :mod:`image2music.training.melody_dataset`) the real
+(permissive songs, 4/4; :mod:`image2music.sequences.melody_dataset`) the real
 melody, a network melody and a baseline melody over the phrase's own chords
 (key-relative, realised in C; the phrase's minor flag picks C major or
 C minor; no-chord steps keep the previous chord) are measured with
@@ -33,7 +33,7 @@ from image2music.evaluation.melody_metrics import (
 from image2music.harmony.tokens import chord_id, is_chord, root_and_quality
 from image2music.melody.decoding import tokens_to_melody
 from image2music.melody.grid import STEPS_PER_BAR, STEPS_PER_BEAT
-from image2music.training.dataset import PhraseSource
+from image2music.sequences.dataset import PhraseSource
 from image2music.types import Chord, Emotion, Key, Melody, Progression, TimedChord
 
 __all__ = ["MelodyEvalConfig", "evaluate_melody", "grid_progression"]
@@ -119,8 +119,8 @@ def evaluate_melody(
     """
     from image2music.baseline.melody import BaselineMelody
     from image2music.melody.network import NetworkMelody
-    from image2music.training.labels import LabelScaler
-    from image2music.training.melody_dataset import load_melody_examples
+    from image2music.sequences.labels import LabelScaler
+    from image2music.sequences.melody_dataset import load_melody_examples
 
     cfg = config or MelodyEvalConfig()
     stage = on_stage or (lambda _text: None)

@@ -96,14 +96,6 @@ def _harmony() -> dict[str, Any]:
 
 
 def _melody() -> dict[str, Any]:
-    from image2music.cli.evaluate_cmd import build_evaluate_cli
-
-    names = {
-        c.name or (c.callback.__name__ if c.callback else "")
-        for c in build_evaluate_cli().registered_commands
-    }
-    if "melody" not in names:
-        return {"skipped": "no `image2music evaluate melody` command yet"}
     cmd = [sys.executable, "-m", "image2music", "evaluate", "melody", "--json"]
     return _subprocess_json(cmd, 1800)
 
@@ -125,13 +117,13 @@ def build_report(
         config: What to run.
         on_stage: Told what is being done (and notes such as training the judge).
     """
-    from image2music import __version__
     from image2music.errors import Image2MusicError
     from image2music.evaluation.controllability import (
         ControllabilityConfig,
         evaluate_controllability,
     )
     from image2music.evaluation.judge.train import PAPER_FIGURES, load_or_train_judge
+    from image2music.version import __version__
 
     cfg = config or ReportConfig()
     say = on_stage or (lambda _text: None)

@@ -13,7 +13,7 @@ previous chord, every step gets
   set the network's initial state.
 
 How training phrases get their valence and arousal is defined in
-:mod:`image2music.training.labels`.
+:mod:`image2music.sequences.labels`.
 """
 
 from __future__ import annotations

@@ -125,8 +125,8 @@ def build_report(
             as is, without an ``arrangement`` object or ending bar).
         synth: The synthesiser audio is (or would be) rendered with.
     """
-    from image2music import __version__
     from image2music.theory import chord_symbol, key_name, midi_to_name, pc_to_name, roman_numeral
+    from image2music.version import __version__
 
     key = score.key
     tpb = score.ticks_per_beat

@@ -22,7 +22,6 @@ from fastapi import FastAPI
 from fastapi.responses import FileResponse
 from fastapi.staticfiles import StaticFiles
 
-from image2music import __version__
 from image2music.service.errors import install_error_handlers
 from image2music.service.jobs import ComposeJobs
 from image2music.service.middleware import BodyLimitMiddleware, SecurityHeadersMiddleware
@@ -30,6 +29,7 @@ from image2music.service.results import ResultStore
 from image2music.service.routes import ServiceState, router
 from image2music.service.settings import ServiceSettings, usable_formats
 from image2music.service.uploads import describe_size
+from image2music.version import __version__
 
 __all__ = ["STATIC_DIR", "create_app"]
 

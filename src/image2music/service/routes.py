@@ -10,7 +10,6 @@ from typing import Annotated, Any
 from fastapi import APIRouter, File, Form, Request, UploadFile
 from fastapi.responses import FileResponse
 
-from image2music import __version__
 from image2music.errors import ConfigError
 from image2music.options import compose_option_specs, options_from
 from image2music.service.form_options import with_form_options
@@ -18,6 +17,7 @@ from image2music.service.jobs import ComposeJobs, compose_and_store
 from image2music.service.results import ResultStore
 from image2music.service.settings import ServiceSettings
 from image2music.service.uploads import ACCEPTED_TYPES, read_upload
+from image2music.version import __version__
 
 __all__ = ["MEDIA_TYPES", "ServiceState", "router"]
 

@@ -76,7 +76,7 @@ def train_emotion(
         DataError: If the data cannot be read.
         ModelError: If the model cannot be written.
     """
-    from image2music import __version__
+    from image2music.version import __version__
 
     cfg = config or FitConfig()
     data = load_rated_features(images_root, cache_dir, workers=workers, progress=progress)

@@ -23,11 +23,11 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
-from image2music import __version__
 from image2music.harmony.grid import CONDITION_NAMES, POSITION_FEATURES
 from image2music.harmony.model_files import FORMAT
 from image2music.harmony.tokens import VOCAB_VERSION
-from image2music.training.dataset import HarmonyExamples, PhraseSource, load_examples
+from image2music.sequences.dataset import HarmonyExamples, PhraseSource, load_examples
+from image2music.sequences.labels import LabelScaler
 from image2music.training.export import export_onnx, install_model, write_sidecar
 from image2music.training.harmony_model import HarmonyModelConfig, save_checkpoint
 from image2music.training.harmony_train import (
@@ -37,7 +37,7 @@ from image2music.training.harmony_train import (
     make_tensors,
     train_model,
 )
-from image2music.training.labels import LabelScaler
+from image2music.version import __version__
 
 __all__ = ["DECODING_DEFAULTS", "RunSummary", "run_training"]
 

@@ -30,9 +30,9 @@ from torch import Tensor, nn
 
 from image2music.harmony.grid import position_features
 from image2music.harmony.tokens import BOS, FIRST_CHORD_ID
-from image2music.training.dataset import HarmonyExamples
+from image2music.sequences.dataset import HarmonyExamples
+from image2music.sequences.labels import LabelScaler
 from image2music.training.harmony_model import ChordGRU, HarmonyModelConfig
-from image2music.training.labels import LabelScaler
 
 __all__ = [
     "IGNORE",

@@ -22,21 +22,21 @@ from typing import Any
 
 import torch
 
-from image2music import __version__
 from image2music.melody.grid import CHORD_FEATURES, CONDITION_NAMES, POSITION_FEATURES
 from image2music.melody.model_files import FORMAT, ONNX_INPUTS, ONNX_OUTPUTS, default_model_path
 from image2music.melody.tokens import VOCAB_VERSION
-from image2music.training.dataset import PhraseSource
+from image2music.sequences.dataset import PhraseSource
+from image2music.sequences.labels import LabelScaler
+from image2music.sequences.melody_dataset import MelodyExamples, load_melody_examples
 from image2music.training.export import export_graph, install_model, write_sidecar
 from image2music.training.harmony_train import EpochStats, TrainConfig
-from image2music.training.labels import LabelScaler
-from image2music.training.melody_dataset import MelodyExamples, load_melody_examples
 from image2music.training.melody_model import MelodyGRU, MelodyModelConfig, save_checkpoint
 from image2music.training.melody_train import (
     evaluate_melody_model,
     make_melody_tensors,
     train_melody_model,
 )
+from image2music.version import __version__
 
 __all__ = ["DECODING_DEFAULTS", "MelodyRunSummary", "export_melody_onnx", "run_melody_training"]
 

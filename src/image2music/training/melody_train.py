@@ -23,9 +23,9 @@ from torch import Tensor, nn
 
 from image2music.melody.grid import chord_features, position_features
 from image2music.melody.tokens import BOS, FIRST_NOTE_ID, PAD
+from image2music.sequences.labels import LabelScaler
+from image2music.sequences.melody_dataset import MelodyExamples
 from image2music.training.harmony_train import IGNORE, EpochStats, TrainConfig
-from image2music.training.labels import LabelScaler
-from image2music.training.melody_dataset import MelodyExamples
 from image2music.training.melody_model import MelodyGRU, MelodyModelConfig
 
 __all__ = [

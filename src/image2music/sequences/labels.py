@@ -38,7 +38,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
-from image2music.training.dataset import HarmonyExamples
+from image2music.sequences.dataset import HarmonyExamples
 
 __all__ = ["AROUSAL_WEIGHTS", "LabelScaler", "RankTable"]
 

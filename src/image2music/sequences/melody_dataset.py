@@ -3,14 +3,14 @@
 A 4/4 phrase with a melody becomes one sequence of melody ids (one per 16th,
 :mod:`image2music.melody.tokens`) together with the key-relative chord id of
 every step. Phrases are kept on the harmony network's rules
-(:func:`image2music.training.dataset.half_bar_tokens`: whole 4/4 bars, at
+(:func:`image2music.sequences.dataset.half_bar_tokens`: whole 4/4 bars, at
 least two bars, at most a quarter of no-chord half bars), and in addition
 need at least :data:`MIN_ONSETS` notes and at most :data:`MAX_REST_SHARE` of
 silent steps (so intros and instrumental breaks stay out). A note carried
 over from before the phrase shows as ``REST`` until the first onset.
 
 Their conditioning labels are the harmony network's (same phrases, same
-definitions): :class:`~image2music.training.dataset.HarmonyExamples` of the
+definitions): :class:`~image2music.sequences.dataset.HarmonyExamples` of the
 kept phrases are kept alongside, and :class:`~.labels.LabelScaler` turns them
 into valence and arousal.
 """
@@ -27,7 +27,7 @@ from image2music.harmony.grid import STEPS_PER_BAR as HALF_BARS_PER_BAR
 from image2music.harmony.tokens import NO_CHORD, UNK
 from image2music.melody.grid import STEPS_PER_BAR, STEPS_PER_BEAT
 from image2music.melody.tokens import FIRST_NOTE_ID, PAD, REST
-from image2music.training.dataset import (
+from image2music.sequences.dataset import (
     MAX_NO_CHORD_SHARE,
     MIN_BARS,
     HarmonyExamples,
