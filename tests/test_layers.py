@@ -149,3 +149,16 @@ def test_evaluation_does_not_import_training() -> None:
         if _package(d) == "training"
     ]
     assert bad == []
+
+
+def test_stage_code_raises_only_the_projects_errors() -> None:
+    """One root exception: no bare ValueError, TypeError, RuntimeError or KeyError is raised."""
+    builtin = {"ValueError", "TypeError", "RuntimeError", "KeyError", "Exception"}
+    bad = []
+    for path in SRC.rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Raise) and isinstance(node.exc, ast.Call):
+                func = node.exc.func
+                if isinstance(func, ast.Name) and func.id in builtin:
+                    bad.append(f"{path.relative_to(SRC)}:{node.lineno} {func.id}")
+    assert bad == []

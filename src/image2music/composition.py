@@ -75,6 +75,41 @@ class Composition:
         synth = self.synth or choose_synth(self.options.synth)
         return render_audio(self.score, self.midi, synth)
 
+    def to_pretty_midi(self) -> Any:
+        """The music as a ``pretty_midi.PrettyMIDI`` object (a core dependency).
+
+        Raises:
+            OutputError: If pretty_midi cannot read the MIDI bytes.
+        """
+        import io
+
+        import pretty_midi
+
+        from image2music.errors import OutputError
+
+        try:
+            return pretty_midi.PrettyMIDI(io.BytesIO(self.midi))
+        except Exception as e:  # pretty_midi raises several exception types
+            raise OutputError(f"pretty_midi cannot read the MIDI: {e}") from e
+
+    def to_music21(self) -> Any:
+        """The music as a ``music21.stream.Score`` (needs the ``musicxml`` extra).
+
+        Raises:
+            MissingDependencyError: If music21 is not installed.
+            OutputError: If music21 cannot read the MIDI bytes.
+        """
+        from image2music.errors import MissingDependencyError, OutputError
+
+        try:
+            from music21 import converter
+        except ImportError as e:
+            raise MissingDependencyError("music21", "musicxml", "to_music21()") from e
+        try:
+            return converter.parseData(self.midi, format="midi")
+        except Exception as e:  # music21 raises several exception types
+            raise OutputError(f"music21 cannot read the MIDI: {e}") from e
+
     def render(self, fmt: str) -> bytes:
         """The bytes of one output format (one of :data:`FORMATS`).
 

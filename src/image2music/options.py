@@ -87,6 +87,10 @@ class ComposeOptions:
             raise ConfigError(f"bars must be 4, 8 or 16, got {self.bars!r}")
         if isinstance(self.seed, bool) or not isinstance(self.seed, int) or self.seed < 0:
             raise ConfigError(f"seed must be a whole number >= 0, got {self.seed!r}")
+        for name in ("valence", "arousal", "tempo_bpm"):
+            v = getattr(self, name)
+            if v is not None and (isinstance(v, bool) or not isinstance(v, int | float)):
+                raise ConfigError(f"{name} must be a number, got {v!r}")
         for name in ("valence", "arousal"):
             v = getattr(self, name)
             if v is not None and not -1.0 <= float(v) <= 1.0:

@@ -30,40 +30,130 @@ __all__ = ["STAGES", "ImageSource", "ProgressCallback", "compose", "compose_feat
 #: Stage names in order, as reported to progress callbacks.
 STAGES: tuple[str, ...] = ("analyse", "emotion", "plan", "harmony", "melody", "arrange", "report")
 
-#: What :func:`compose` accepts as a picture: a path, the file's bytes, or a binary file.
-ImageSource = str | os.PathLike[str] | bytes | IO[bytes]
+#: What :func:`compose` accepts as a picture: a path, the file's bytes, a binary
+#: file, a ``PIL.Image.Image`` or a numpy ``uint8`` array of shape (H, W, 3).
+ImageSource = str | os.PathLike[str] | bytes | bytearray | memoryview | IO[bytes] | Any
 
 #: Called as ``progress(stage, index, total)`` before each stage.
 ProgressCallback = Callable[[str, int, int], None]
 
+_ACCEPTED = "a path, bytes, a binary file, a PIL.Image.Image or a uint8 numpy array (H, W, 3)"
 
-def _image_info(source: str | os.PathLike[str] | bytes) -> ImageInfo:
-    if isinstance(source, bytes):
-        return ImageInfo("image", hashlib.sha256(source).hexdigest())
-    path = Path(source)
-    with path.open("rb") as fh:
-        digest = hashlib.file_digest(fh, "sha256").hexdigest()
-    return ImageInfo(path.name, digest)
+
+def _read_stream(image: Any) -> tuple[bytes, object]:
+    """The bytes of an open file; a text file or a closed one is an ImageError."""
+    from image2music.errors import ImageError
+
+    name = getattr(image, "name", None)
+    try:
+        data = image.read()
+    except (OSError, ValueError) as e:
+        raise ImageError(f"cannot read the picture from {type(image).__name__}: {e}") from e
+    if not isinstance(data, bytes | bytearray):
+        raise ImageError(
+            f"the picture must be read from a binary file (open it with 'rb'), got "
+            f"{type(data).__name__} from {type(image).__name__}"
+        )
+    return bytes(data), name
+
+
+def _load(image: Any, detect_entities: bool, content: bool) -> tuple[ImageFeatures, ImageInfo]:
+    """Analyse any accepted picture; the info names and hashes it for the report."""
+    from image2music.errors import Image2MusicError
+    from image2music.vision import analyse_array, analyse_image
+
+    def analyse_loaded(loaded: Any) -> ImageFeatures:
+        return analyse_array(
+            loaded.rgb,
+            width_px=loaded.width_px,
+            height_px=loaded.height_px,
+            format=loaded.format,
+            detect_entities=detect_entities,
+            content=content,
+        )
+
+    if isinstance(image, str | os.PathLike):
+        features = analyse_image(image, detect_entities=detect_entities, content=content)
+        path = Path(image)
+        with path.open("rb") as fh:
+            return features, ImageInfo(path.name, hashlib.file_digest(fh, "sha256").hexdigest())
+    if isinstance(image, bytes | bytearray | memoryview):
+        data = bytes(image)
+        features = analyse_image(io.BytesIO(data), detect_entities=detect_entities, content=content)
+        return features, ImageInfo("image", hashlib.sha256(data).hexdigest())
+    if callable(getattr(image, "read", None)):
+        data, name = _read_stream(image)
+        features = analyse_image(io.BytesIO(data), detect_entities=detect_entities, content=content)
+        shown = Path(name).name if isinstance(name, str) else "image"
+        return features, ImageInfo(shown, hashlib.sha256(data).hexdigest())
+    module = type(image).__module__.split(".")[0]
+    if module == "PIL" and hasattr(image, "getdata"):
+        from image2music.vision.loading import load_pil
+
+        loaded = load_pil(image)
+        digest = hashlib.sha256(loaded.rgb.tobytes()).hexdigest()
+        return analyse_loaded(loaded), ImageInfo("image", digest)
+    if module == "numpy" and hasattr(image, "dtype"):
+        from image2music.vision.loading import load_array
+
+        loaded = load_array(image)
+        digest = hashlib.sha256(memoryview(image).tobytes()).hexdigest()
+        return analyse_loaded(loaded), ImageInfo("image", digest)
+    raise Image2MusicError(f"compose needs {_ACCEPTED}, got {type(image).__name__}")
 
 
 def compose(
     image: ImageSource,
     options: ComposeOptions | None = None,
     *,
+    bars: int | None = None,
+    duration_sec: float | None = None,
+    seed: int | None = None,
+    valence: float | None = None,
+    arousal: float | None = None,
+    key: str | None = None,
+    mode: str | None = None,
+    tempo_bpm: float | None = None,
+    emotion: str | None = None,
+    harmony: str | None = None,
+    melody: str | None = None,
+    style: str | None = None,
+    instruments: str | None = None,
+    drums: bool | None = None,
+    synth: str | None = None,
+    detect_entities: bool | None = None,
     estimator: EmotionEstimator | None = None,
     progress: ProgressCallback | None = None,
-    **overrides: Any,
 ) -> Composition:
     """Compose music for a picture.
 
+    Every option keyword is a field of :class:`ComposeOptions` (see there for
+    meanings and defaults); ``None`` (the default of each keyword) keeps the
+    value of ``options``, or the field's default.
+
     Args:
-        image: Path, bytes or binary file of a picture (JPEG, PNG, WebP, GIF,
-            TIFF, BMP, HEIC, AVIF).
-        options: Composition options; keyword ``overrides`` replace fields of
-            it (``compose("a.jpg", bars=4, seed=7)``).
-        estimator: Emotion estimator (default: the one ``options.emotion`` names).
+        image: The picture: a path, the file's bytes (also ``bytearray`` or
+            ``memoryview``), a binary file, a ``PIL.Image.Image`` or a numpy
+            ``uint8`` array of shape (height, width, 3) in RGB order.
+        options: Base options (default: :class:`ComposeOptions` defaults).
+        bars: Length in bars: 4, 8 or 16.
+        duration_sec: Length in seconds instead of bars.
+        seed: Seed of every random choice.
+        valence: Override the picture's valence, in [-1, 1].
+        arousal: Override the picture's arousal, in [-1, 1].
+        key: Fix the key, e.g. ``"Eb major"``.
+        mode: Fix the mode, e.g. ``"dorian"``.
+        tempo_bpm: Fix the tempo, 20..300 bpm.
+        emotion: Emotion estimator: ``"learned"`` or ``"colour"``.
+        harmony: Chord generator: ``"network"`` or ``"baseline"``.
+        melody: Melody generator: ``"network"`` or ``"baseline"``.
+        style: Arrangement style, e.g. ``"lofi"``.
+        instruments: Instruments per part, e.g. ``"melody=flute,bass=cello"``.
+        drums: Allow drums.
+        synth: Audio synthesiser for ``render``/``write``.
+        detect_entities: Look for faces, smiles, scene cues, objects, expressions.
+        estimator: Emotion estimator object (default: the one ``emotion`` names).
         progress: Called before each stage with ``(stage, index, total)``.
-        **overrides: Fields of :class:`ComposeOptions`.
 
     Returns:
         The composition, held in memory; call ``.write(outdir)`` for files.
@@ -71,29 +161,21 @@ def compose(
     Raises:
         ImageError: If the picture cannot be read.
         ConfigError: If an option is invalid.
-        Image2MusicError: For any other failure of a stage.
+        Image2MusicError: For a picture of an unsupported type, or any other
+            failure of a stage.
     """
-    opts = replace(options or ComposeOptions(), **overrides)
-    from image2music.vision import analyse_image
-
-    source: str | os.PathLike[str] | io.BytesIO
-    name: object = None
-    if isinstance(image, str | os.PathLike):
-        source = image
-    else:
-        name = getattr(image, "name", None)
-        data = image if isinstance(image, bytes) else image.read()
-        source = io.BytesIO(data)
-        image = data
+    given: dict[str, Any] = {
+        "bars": bars, "duration_sec": duration_sec, "seed": seed, "valence": valence,
+        "arousal": arousal, "key": key, "mode": mode, "tempo_bpm": tempo_bpm,
+        "emotion": emotion, "harmony": harmony, "melody": melody, "style": style,
+        "instruments": instruments, "drums": drums, "synth": synth,
+        "detect_entities": detect_entities,
+    }  # fmt: skip
+    opts = replace(options or ComposeOptions(), **{k: v for k, v in given.items() if v is not None})
     _step(progress, "analyse")
-    features = analyse_image(
-        source,
-        detect_entities=opts.detect_entities,
-        content=opts.detect_entities or opts.emotion == "learned",
+    features, info = _load(
+        image, opts.detect_entities, opts.detect_entities or opts.emotion == "learned"
     )
-    info = _image_info(image)
-    if isinstance(name, str):
-        info = ImageInfo(Path(name).name, info.sha256)
     return compose_features(features, opts, image_info=info, estimator=estimator, progress=progress)
 
 

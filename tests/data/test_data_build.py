@@ -15,8 +15,8 @@ from image2music.cli.data_cmd import build_data_cli
 from image2music.data import FEATURE_NAMES, load_corpus
 from image2music.data.build import build_corpus, corpus_dir
 from image2music.data.stats import dataset_rows, target_checks
-from image2music.data.vocab import CHORD_N, MELODY_HOLD, MELODY_REST, chord_token
 from image2music.errors import DataError
+from image2music.vocab import CHORD_N, MELODY_HOLD, MELODY_REST, chord_token
 
 runner = CliRunner()
 

@@ -12,8 +12,8 @@ from image2music.data.features import FEATURE_NAMES
 from image2music.data.harte import parse_harte
 from image2music.data.normalise import normalise_song
 from image2music.data.song import ChordEvent, NoteEvent, SongRecord, bars_from_metres
-from image2music.data.vocab import CHORD_N, CHORD_UNK, chord_token, melody_token
 from image2music.types import Key
+from image2music.vocab import CHORD_N, CHORD_UNK, chord_token, melody_token
 
 
 def _song(

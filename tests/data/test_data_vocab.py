@@ -2,7 +2,8 @@ from __future__ import annotations
 
 import pytest
 
-from image2music.data import vocab
+from image2music import vocab
+from image2music.errors import ValidationError
 from image2music.types import CHORD_QUALITIES
 
 
@@ -31,11 +32,11 @@ def test_chord_tokens_round_trip() -> None:
 
 
 def test_chord_token_rejects_bad_values() -> None:
-    with pytest.raises(ValueError, match="root_interval"):
+    with pytest.raises(ValidationError, match="root_interval"):
         vocab.chord_token(12, "maj")
     with pytest.raises(KeyError):
         vocab.chord_token(0, "maj9")
-    with pytest.raises(ValueError, match="chord token"):
+    with pytest.raises(ValidationError, match="chord token"):
         vocab.decode_chord_token(vocab.CHORD_VOCAB_SIZE)
 
 

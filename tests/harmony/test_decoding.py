@@ -7,7 +7,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from image2music.errors import ConfigError
+from image2music.errors import CompositionError, ConfigError
 from image2music.harmony.base import HarmonyGenerator
 from image2music.harmony.constraints import (
     CADENCES,
@@ -137,9 +137,9 @@ def test_sample_token_temperature_top_p_and_mask() -> None:
     assert drawn == {10, 20, 30}
     allowed[10] = False
     assert sample_token(logits, allowed, rng, temperature=0.0) == 20
-    with pytest.raises(ValueError):
+    with pytest.raises(CompositionError):
         sample_token(logits, np.zeros(VOCAB_SIZE, dtype=bool), rng)
-    with pytest.raises(ValueError):
+    with pytest.raises(CompositionError):
         sample_token(logits, allowed, rng, top_p=1.5)
 
 
@@ -151,6 +151,6 @@ def test_tokens_round_trip_through_a_progression() -> None:
     assert len(prog.chords) == 6  # the first three steps merge
     assert prog.chords[0].duration_ticks == 3 * 960
     assert progression_to_tokens(prog) == toks
-    with pytest.raises(ValueError):
+    with pytest.raises(CompositionError):
         tokens_to_progression(toks[:-1], key, 4)
     assert BOS not in toks

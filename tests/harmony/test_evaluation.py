@@ -9,6 +9,7 @@ import numpy as np
 import pytest
 from typer.testing import CliRunner
 
+from image2music.errors import ConfigError, ModelError
 from image2music.evaluation.baseline_model import BaselineBigram
 from image2music.evaluation.harmony_eval import EvalConfig, evaluate_harmony
 from image2music.evaluation.metrics import NextChordScores
@@ -36,9 +37,9 @@ def test_ngram_distributions_are_proper_and_learn_the_data() -> None:
     assert int(np.argmax(tri.distribution([]))) + FIRST_CHORD_ID == C  # after BOS
     # an unseen context backs off to the lower orders instead of failing
     assert int(np.argmax(tri.distribution([AM, AM]))) + FIRST_CHORD_ID == F
-    with pytest.raises(RuntimeError):
+    with pytest.raises(ModelError):
         KneserNeyNgram(2).distribution([])
-    with pytest.raises(ValueError):
+    with pytest.raises(ConfigError):
         KneserNeyNgram(0)
 
 

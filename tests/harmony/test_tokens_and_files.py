@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from image2music.data import vocab
-from image2music.errors import ModelError
+from image2music import vocab
+from image2music.errors import Image2MusicError, ModelError
 from image2music.harmony import tokens
 from image2music.harmony.model_files import load_model_info, onnx_session
 
@@ -31,7 +31,7 @@ def test_token_table_matches_the_corpus_vocabulary() -> None:
         assert vocab.decode_chord_token(t) == (root, quality)
         assert vocab.chord_token(root, quality) == tokens.chord_id(root, quality) == t
     assert not tokens.is_chord(tokens.UNK)
-    with pytest.raises(ValueError):
+    with pytest.raises(Image2MusicError):
         tokens.root_and_quality(tokens.BOS)
 
 

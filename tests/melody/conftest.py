@@ -13,9 +13,9 @@ import numpy as np
 import pytest
 from numpy.typing import NDArray
 
-from image2music.data.vocab import melody_token
 from image2music.harmony.tokens import root_and_quality
 from image2music.types import CHORD_QUALITIES
+from image2music.vocab import melody_token
 from tests.harmony.conftest import FakeCorpus, fake_corpus
 
 _PATTERNS = ((1, 2, 1, 0), (0, 1, 2, 1), (2, 1, 0, 1))

@@ -8,19 +8,19 @@ import numpy as np
 from typer.testing import CliRunner
 
 import image2music
-from image2music.data.vocab import (
-    MELODY_MAX_OCTAVE,
-    MELODY_MIN_OCTAVE,
-    MELODY_VOCAB_SIZE,
-    decode_melody_token,
-    melody_token,
-)
 from image2music.generators import melody_generator
 from image2music.melody import tokens
 from image2music.melody.grid import chord_features, position_features
 from image2music.melody.model_files import default_model_path, load_model_info
 from image2music.melody.network import NetworkMelody
 from image2music.options import MELODY_GENERATORS, ComposeOptions
+from image2music.vocab import (
+    MELODY_MAX_OCTAVE,
+    MELODY_MIN_OCTAVE,
+    MELODY_VOCAB_SIZE,
+    decode_melody_token,
+    melody_token,
+)
 
 EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "photo.jpg"
 

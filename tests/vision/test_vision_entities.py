@@ -9,6 +9,7 @@ import numpy as np
 import pytest
 from numpy.typing import NDArray
 
+from image2music.errors import AnalysisError
 from image2music.types import Entity
 from image2music.vision import entities
 from image2music.vision.loading import load_image
@@ -93,7 +94,7 @@ def test_cascades_are_loaded_once() -> None:
 
 
 def test_missing_cascade_is_reported() -> None:
-    with pytest.raises(RuntimeError, match="cannot load"):
+    with pytest.raises(AnalysisError, match="cannot load"):
         entities._cascade("no_such_cascade.xml")
 
 

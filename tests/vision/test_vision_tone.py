@@ -9,6 +9,7 @@ import numpy as np
 import pytest
 from numpy.typing import NDArray
 
+from image2music.errors import AnalysisError
 from image2music.vision import tone
 from image2music.vision.loading import load_image
 
@@ -57,13 +58,13 @@ def test_hsv_hue_of_primaries(solid: Solid) -> None:
 
 
 def test_malformed_input_is_rejected() -> None:
-    with pytest.raises(ValueError, match="uint8"):
+    with pytest.raises(AnalysisError, match="uint8"):
         tone.brightness(np.zeros((4, 4, 3), dtype=np.float32))
-    with pytest.raises(ValueError, match="shape"):
+    with pytest.raises(AnalysisError, match="shape"):
         tone.brightness(np.zeros((4, 4), dtype=np.uint8))
-    with pytest.raises(ValueError, match="shape"):
+    with pytest.raises(AnalysisError, match="shape"):
         tone.brightness(np.zeros((0, 4, 3), dtype=np.uint8))
-    with pytest.raises(ValueError, match="k >= 1"):
+    with pytest.raises(AnalysisError, match="k >= 1"):
         tone.palette(np.zeros((4, 4, 3), dtype=np.uint8), k=0)
 
 

@@ -25,6 +25,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from image2music.errors import CompositionError
 from image2music.types import Note, TimedChord
 
 __all__ = ["NEUTRAL_VELOCITY", "PATTERNS", "pattern_for", "play_pattern"]
@@ -70,7 +71,7 @@ def _events(pattern: str, bar_ticks: int, beat_ticks: int) -> list[tuple[int, in
                 if start + onset < bars_eighths:
                     out.append(((start + onset) * eighth, length * eighth, accent))
         return out
-    raise ValueError(f"unknown pattern {pattern!r}")
+    raise CompositionError(f"unknown pattern {pattern!r}")
 
 
 def _voice_order(pattern: str, n: int) -> list[int]:
@@ -105,7 +106,7 @@ def play_pattern(
         :data:`NEUTRAL_VELOCITY` plus accents.
 
     Raises:
-        ValueError: For an unknown pattern.
+        CompositionError: For an unknown pattern.
     """
     bar = _events(pattern, bar_ticks, beat_ticks)
     out: list[Note] = []

@@ -107,7 +107,7 @@ def harmony(
                 EvalConfig(generated=samples, response_samples=response_samples, seed=seed),
                 on_stage=lambda text: status.update(f"{text}…"),
             )
-    except (Image2MusicError, ValueError) as e:
+    except Image2MusicError as e:
         raise _fail(str(e)) from None
     if json_out:
         sys.stdout.write(json.dumps(report, indent=1) + "\n")

@@ -101,15 +101,18 @@ def train_melody(
             f"  lr {s.lr:.1e}  {s.seconds:.0f} s"
         )
 
-    summary = run_melody_training(
-        corpus,
-        out,
-        config,
-        model_config,
-        install=install,
-        on_epoch=on_epoch,
-        on_stage=lambda text: typer.echo(f"{text}…"),
-    )
+    try:
+        summary = run_melody_training(
+            corpus,
+            out,
+            config,
+            model_config,
+            install=install,
+            on_epoch=on_epoch,
+            on_stage=lambda text: typer.echo(f"{text}…"),
+        )
+    except (Image2MusicError, OSError) as e:
+        raise _fail(" ".join(str(e).split())) from None
     side = summary.sidecar
     tr = side["training"]
     typer.echo(
@@ -185,7 +188,7 @@ def evaluate_melody(
     try:
         corpus = load_corpus(cache_dir)
         report = run(corpus, model, MelodyEvalConfig(windows=windows, seed=seed))
-    except (Image2MusicError, ValueError) as e:
+    except Image2MusicError as e:
         raise _fail(str(e)) from None
     if json_out:
         sys.stdout.write(json.dumps(report, indent=1) + "\n")

@@ -126,17 +126,20 @@ def harmony(
             f"  lr {s.lr:.1e}  {s.seconds:.0f} s"
         )
 
-    with progress:
-        summary = run_training(
-            corpus,
-            out,
-            config,
-            model_config,
-            install=install,
-            on_batch=on_batch,
-            on_epoch=on_epoch,
-            on_stage=lambda text: progress.console.print(f"[dim]{text}…[/]"),
-        )
+    try:
+        with progress:
+            summary = run_training(
+                corpus,
+                out,
+                config,
+                model_config,
+                install=install,
+                on_batch=on_batch,
+                on_epoch=on_epoch,
+                on_stage=lambda text: progress.console.print(f"[dim]{text}…[/]"),
+            )
+    except (Image2MusicError, OSError) as e:
+        raise _fail(" ".join(str(e).split())) from None
     side = summary.sidecar
     tr = side["training"]
     console.print(

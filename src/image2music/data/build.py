@@ -44,8 +44,8 @@ from image2music.data.readers import DATASETS
 from image2music.data.song import DatasetReport
 from image2music.data.splits import SPLITS, assign_split, group_key
 from image2music.data.store import concat_tables, content_hash, pack_songs, read_npz, write_npz
-from image2music.data.vocab import CHORD_VOCAB_SIZE, MELODY_VOCAB_SIZE, VOCAB_VERSION
 from image2music.errors import DataError
+from image2music.vocab import CHORD_VOCAB_SIZE, MELODY_VOCAB_SIZE, VOCAB_VERSION
 
 __all__ = [
     "CORPUS_FORMAT",

@@ -11,7 +11,7 @@ Example::
         melody = ph.melody_grid()               # one melody id per 16th
         cond = ph.features                      # FEATURE_NAMES, NaN = unknown
 
-Token tables: :mod:`image2music.data.vocab`. Arrays: :mod:`.store`.
+Token tables: :mod:`image2music.vocab`. Arrays: :mod:`.store`.
 """
 
 from __future__ import annotations
@@ -30,15 +30,15 @@ from image2music.data.features import FEATURE_NAMES
 from image2music.data.normalise import MODE_NAMES
 from image2music.data.paths import resolve_cache_dir
 from image2music.data.store import read_npz
-from image2music.data.vocab import (
+from image2music.errors import DataError
+from image2music.types import Key
+from image2music.vocab import (
     CHORD_N,
     MELODY_HOLD,
     MELODY_REST,
     STEPS_PER_BEAT,
     VOCAB_VERSION,
 )
-from image2music.errors import DataError
-from image2music.types import Key
 
 __all__ = ["Corpus", "Phrase", "Song", "SongFilters", "load_corpus"]
 

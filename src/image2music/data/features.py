@@ -40,7 +40,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from image2music.data.chords import QUALITY_FAMILIES
-from image2music.data.vocab import QUALITY_NAMES, STEPS_PER_BEAT
+from image2music.vocab import QUALITY_NAMES, STEPS_PER_BEAT
 
 __all__ = ["FEATURE_NAMES", "window_features"]
 

@@ -7,7 +7,7 @@ Steps, the same for every dataset:
    overlaps are cut so every chord ends where the next begins or earlier.
 2. Each chord is made relative to the key in force at its onset: root and
    bass in semitones above the local tonic; the token comes from
-   :func:`image2music.data.vocab.chord_token` (``N`` and ``UNK`` for no-chord
+   :func:`image2music.vocab.chord_token` (``N`` and ``UNK`` for no-chord
    and dropped labels).
 3. The melody is quantised to 16th steps (onset and offset rounded), made
    monophonic (of notes starting on the same step the highest is kept,
@@ -30,7 +30,8 @@ from image2music.data.chords import ChordStatus
 from image2music.data.features import FEATURE_NAMES, window_features
 from image2music.data.phrases import split_phrases
 from image2music.data.song import SongRecord
-from image2music.data.vocab import (
+from image2music.types import MODES
+from image2music.vocab import (
     CHORD_N,
     CHORD_UNK,
     MELODY_MAX_OCTAVE,
@@ -40,7 +41,6 @@ from image2music.data.vocab import (
     melody_token,
     quality_index,
 )
-from image2music.types import MODES
 
 __all__ = ["MODE_NAMES", "SongArrays", "normalise_song"]
 

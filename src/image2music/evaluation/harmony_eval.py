@@ -42,6 +42,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
+from image2music.errors import DataError
 from image2music.evaluation.baseline_model import BaselineBigram
 from image2music.evaluation.metrics import NextChordScores
 from image2music.evaluation.ngram import KneserNeyNgram, NgramStepModel
@@ -130,7 +131,7 @@ def _pick_ngram(
         if best is None or ppl < best[0]:
             best = (ppl, model)
     if best is None:
-        raise ValueError("no n-gram order to try")
+        raise DataError("no n-gram order to try")
     return best[1]
 
 
@@ -267,7 +268,7 @@ def evaluate_harmony(
         ``ngram_order``, ``baseline_k``, ``generated``, ``response``, ``reference``.
 
     Raises:
-        ValueError: If the test split has no usable phrase.
+        DataError: If the test split has no usable phrase.
         ModelError: If the model files are missing or incompatible.
     """
     cfg = config or EvalConfig()
@@ -283,7 +284,7 @@ def evaluate_harmony(
     }
     train, valid, test = splits["train"], splits["valid"], splits["test"]
     if len(test) == 0 or len(train) == 0:
-        raise ValueError(f"need train and test phrases, got {len(train)} and {len(test)}")
+        raise DataError(f"need train and test phrases, got {len(train)} and {len(test)}")
     if len(valid) == 0:
         valid = train
     info = load_model_info(model_path)

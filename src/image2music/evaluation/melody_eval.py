@@ -24,6 +24,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
+from image2music.errors import DataError
 from image2music.evaluation.melody_metrics import (
     FEATURES,
     interval_histogram,
@@ -115,7 +116,7 @@ def evaluate_melody(
         The JSON-ready report.
 
     Raises:
-        ValueError: If the split has no 8-bar phrase with a melody.
+        DataError: If the split has no 8-bar phrase with a melody.
     """
     from image2music.baseline.melody import BaselineMelody
     from image2music.melody.network import NetworkMelody
@@ -128,7 +129,7 @@ def evaluate_melody(
     ex = load_melody_examples(corpus, cfg.split)
     full = np.flatnonzero(ex.n_steps == _BARS * STEPS_PER_BAR)
     if len(full) == 0:
-        raise ValueError(f"no 8-bar phrase with a melody in the {cfg.split} split")
+        raise DataError(f"no 8-bar phrase with a melody in the {cfg.split} split")
     spread = np.linspace(0, len(full) - 1, min(cfg.windows, len(full))).round().astype(np.int64)
     pick = full[np.unique(spread)]
     ex = ex.subset(pick.astype(np.int64))

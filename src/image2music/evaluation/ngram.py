@@ -20,6 +20,7 @@ from collections.abc import Sequence
 import numpy as np
 from numpy.typing import NDArray
 
+from image2music.errors import ConfigError, ModelError
 from image2music.harmony.tokens import BOS, CHORD_IDS, FIRST_CHORD_ID, VOCAB_SIZE
 
 __all__ = ["KneserNeyNgram", "NgramStepModel"]
@@ -36,7 +37,7 @@ class KneserNeyNgram:
 
     def __init__(self, order: int = 3) -> None:
         if order < 1:
-            raise ValueError(f"order must be >= 1, got {order}")
+            raise ConfigError(f"order must be >= 1, got {order}")
         self.order = order
         self._tables: list[dict[tuple[int, ...], NDArray[np.float64]]] = []
         self._discounts: list[float] = []
@@ -85,7 +86,7 @@ class KneserNeyNgram:
             history: The ids so far, without ``BOS`` (it is padded in).
         """
         if not self._tables:
-            raise RuntimeError("the n-gram model is not fitted")
+            raise ModelError("the n-gram model is not fitted")
         padded = [BOS] * (self.order - 1) + [int(x) for x in history]
         key = tuple(padded[len(padded) - (self.order - 1) :]) if self.order > 1 else ()
         cached = self._cache.get(key)

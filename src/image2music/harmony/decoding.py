@@ -15,6 +15,7 @@ from typing import Protocol
 import numpy as np
 from numpy.typing import NDArray
 
+from image2music.errors import CompositionError
 from image2music.harmony.constraints import modal_bias, step_mask
 from image2music.harmony.grid import STEPS_PER_BAR
 from image2music.harmony.sampling import sample_token
@@ -98,7 +99,9 @@ def tokens_to_progression(
         The progression.
     """
     if len(tokens) != STEPS_PER_BAR * bars:
-        raise ValueError(f"need {STEPS_PER_BAR * bars} tokens for {bars} bars, got {len(tokens)}")
+        raise CompositionError(
+            f"need {STEPS_PER_BAR * bars} tokens for {bars} bars, got {len(tokens)}"
+        )
     bar_ticks = time_signature.bar_ticks()
     half = bar_ticks // 2
     starts = [b * bar_ticks + h * half for b in range(bars) for h in range(STEPS_PER_BAR)]

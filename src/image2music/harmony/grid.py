@@ -21,6 +21,8 @@ from __future__ import annotations
 import numpy as np
 from numpy.typing import NDArray
 
+from image2music.errors import CompositionError
+
 __all__ = [
     "BEATS_PER_STEP",
     "CONDITION_NAMES",
@@ -63,7 +65,7 @@ def position_features(n_steps: int) -> NDArray[np.float32]:
         Array ``(n_steps, len(POSITION_FEATURES))``, float32.
     """
     if n_steps < 1:
-        raise ValueError(f"n_steps must be >= 1, got {n_steps}")
+        raise CompositionError(f"n_steps must be >= 1, got {n_steps}")
     t = np.arange(n_steps)
     out = np.zeros((n_steps, len(POSITION_FEATURES)), dtype=np.float32)
     out[:, 0] = t % STEPS_PER_BAR

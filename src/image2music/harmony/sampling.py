@@ -5,6 +5,8 @@ from __future__ import annotations
 import numpy as np
 from numpy.typing import NDArray
 
+from image2music.errors import CompositionError
+
 __all__ = ["sample_token"]
 
 
@@ -31,12 +33,14 @@ def sample_token(
         The drawn id.
 
     Raises:
-        ValueError: If no id is allowed or a parameter is out of range.
+        CompositionError: If no id is allowed or a parameter is out of range.
     """
     if not allowed.any():
-        raise ValueError("no token is allowed at this step")
+        raise CompositionError("no token is allowed at this step")
     if temperature < 0 or not 0.0 < top_p <= 1.0:
-        raise ValueError(f"need temperature >= 0 and 0 < top_p <= 1, got {temperature}, {top_p}")
+        raise CompositionError(
+            f"need temperature >= 0 and 0 < top_p <= 1, got {temperature}, {top_p}"
+        )
     z = np.where(allowed, np.asarray(logits, dtype=np.float64), -np.inf)
     if not np.isfinite(z.max()):  # every allowed id at -inf: draw among them evenly
         z = np.where(allowed, 0.0, -np.inf)

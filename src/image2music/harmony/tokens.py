@@ -1,10 +1,9 @@
-"""Chord ids at inference time: a light copy of chord vocabulary version 1.
+"""Chord ids as the harmony network names them, from the one vocabulary.
 
-:mod:`image2music.data.vocab` defines the ids the corpus and the training code
-use; importing it loads the whole corpus package, which ``compose`` does not
-need. This module repeats the chord half of that table (a test checks that the
-two agree on every id) together with the chord families the harmony network,
-its labels and its evaluation share.
+The ids are defined once, in :mod:`image2music.vocab`; this module gives the
+harmony code its short names for them (``PAD``, ``NO_CHORD``, ``chord_id``...)
+and adds what is musically the harmony network's own: the chord families its
+rules, labels and evaluation share.
 
 Ids: 0 ``PAD``, 1 ``BOS``, 2 ``EOS``, 3 ``N``, 4 ``UNK``, then
 ``5 + 17 * root + quality_index`` with ``root`` in semitones above the local
@@ -17,13 +16,22 @@ from __future__ import annotations
 import numpy as np
 from numpy.typing import NDArray
 
-from image2music.types import CHORD_QUALITIES
+from image2music.errors import CompositionError
+from image2music.vocab import CHORD_BOS as BOS
+from image2music.vocab import CHORD_EOS as EOS
+from image2music.vocab import CHORD_N as NO_CHORD
+from image2music.vocab import CHORD_PAD as PAD
+from image2music.vocab import CHORD_UNK as UNK
+from image2music.vocab import CHORD_VOCAB_SIZE as VOCAB_SIZE
+from image2music.vocab import FIRST_CHORD_ID, QUALITY_NAMES, VOCAB_VERSION, decode_chord_token
+from image2music.vocab import chord_token as chord_id
 
 __all__ = [
     "BOS",
     "CHORD_IDS",
     "DIMINISHED_FAMILY",
     "DOMINANT_FAMILY",
+    "EOS",
     "FIRST_CHORD_ID",
     "MAJOR_FAMILY",
     "MINOR_FAMILY",
@@ -40,19 +48,6 @@ __all__ = [
     "root_and_quality",
 ]
 
-#: Version of the chord table this module mirrors (``image2music.data.vocab``).
-VOCAB_VERSION = 1
-PAD = 0
-BOS = 1
-EOS = 2
-NO_CHORD = 3
-UNK = 4
-#: First id of a real chord.
-FIRST_CHORD_ID = 5
-#: Quality names in id order.
-QUALITY_NAMES: tuple[str, ...] = tuple(CHORD_QUALITIES)
-#: Number of ids: 5 specials + 12 roots x 17 qualities.
-VOCAB_SIZE = FIRST_CHORD_ID + 12 * len(QUALITY_NAMES)
 #: Every real chord id, ascending.
 CHORD_IDS: NDArray[np.int64] = np.arange(FIRST_CHORD_ID, VOCAB_SIZE, dtype=np.int64)
 
@@ -78,13 +73,6 @@ TENSION_QUALITIES: tuple[str, ...] = (
 )
 
 
-def chord_id(root: int, quality: str) -> int:
-    """Id of the chord ``quality`` on ``root`` semitones above the tonic (0..11)."""
-    if not 0 <= root <= 11:
-        raise ValueError(f"root must be in 0..11, got {root}")
-    return FIRST_CHORD_ID + len(QUALITY_NAMES) * root + QUALITY_NAMES.index(quality)
-
-
 def is_chord(token: int) -> bool:
     """Whether ``token`` is a real chord (not PAD, BOS, EOS, N or UNK)."""
     return FIRST_CHORD_ID <= token < VOCAB_SIZE
@@ -94,12 +82,12 @@ def root_and_quality(token: int) -> tuple[int, str]:
     """``(root above the tonic, quality)`` of a chord id.
 
     Raises:
-        ValueError: If ``token`` is not a real chord.
+        CompositionError: If ``token`` is not a real chord.
     """
-    if not is_chord(token):
-        raise ValueError(f"token {token} is not a chord id")
-    root, q = divmod(token - FIRST_CHORD_ID, len(QUALITY_NAMES))
-    return root, QUALITY_NAMES[q]
+    decoded = decode_chord_token(token) if is_chord(token) else None
+    if decoded is None:
+        raise CompositionError(f"token {token} is not a chord id")
+    return decoded
 
 
 def family_mask(qualities: tuple[str, ...]) -> NDArray[np.bool_]:

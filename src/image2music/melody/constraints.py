@@ -39,6 +39,7 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import NDArray
 
+from image2music.errors import ConfigError
 from image2music.melody.grid import STEPS_PER_BAR, STEPS_PER_HALF_BAR
 from image2music.melody.tokens import FIRST_NOTE_ID, HOLD, MIN_OCTAVE, REST, VOCAB_SIZE
 
@@ -111,11 +112,11 @@ class DecodingSettings:
 
     def __post_init__(self) -> None:
         if self.temperature < 0 or not 0.0 < self.top_p <= 1.0:
-            raise ValueError(
+            raise ConfigError(
                 f"need temperature >= 0 and 0 < top_p <= 1, got {self.temperature}, {self.top_p}"
             )
         if not 7 <= self.range_semitones <= 24:
-            raise ValueError(f"range_semitones must be in 7..24, got {self.range_semitones}")
+            raise ConfigError(f"range_semitones must be in 7..24, got {self.range_semitones}")
 
 
 @dataclass(frozen=True)

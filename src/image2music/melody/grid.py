@@ -22,6 +22,7 @@ from __future__ import annotations
 import numpy as np
 from numpy.typing import NDArray
 
+from image2music.errors import CompositionError
 from image2music.harmony.grid import CONDITION_NAMES, condition_vector
 from image2music.harmony.tokens import VOCAB_SIZE as CHORD_VOCAB_SIZE
 from image2music.harmony.tokens import is_chord, root_and_quality
@@ -128,7 +129,7 @@ def position_features(n_steps: int) -> NDArray[np.float32]:
         Array ``(n_steps, len(POSITION_FEATURES))``, float32.
     """
     if n_steps < 1:
-        raise ValueError(f"n_steps must be >= 1, got {n_steps}")
+        raise CompositionError(f"n_steps must be >= 1, got {n_steps}")
     t = np.arange(n_steps)
     out = np.zeros((n_steps, len(POSITION_FEATURES)), dtype=np.float32)
     out[t, t % STEPS_PER_BAR] = 1.0

@@ -23,6 +23,7 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import NDArray
 
+from image2music.errors import DataError
 from image2music.harmony.grid import STEPS_PER_BAR as HALF_BARS_PER_BAR
 from image2music.harmony.tokens import NO_CHORD, UNK
 from image2music.melody.grid import STEPS_PER_BAR, STEPS_PER_BEAT
@@ -128,7 +129,7 @@ def melody_examples_from_phrases(
             grids.append(g)
     harmony = examples_from_phrases(kept, feature_names=feature_names)
     if len(harmony) != len(kept):  # pragma: no cover - both apply the same rules
-        raise RuntimeError("melody and harmony phrase filters disagree")
+        raise DataError("melody and harmony phrase filters disagree")
     width = max((len(m) for m, _ in grids), default=0)
     melody = np.full((len(grids), width), PAD, dtype=np.int64)
     chords = np.full((len(grids), width), PAD, dtype=np.int64)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from image2music.errors import TheoryError
 from image2music.types import CHORD_QUALITIES
 
 __all__ = ["DEGREE_SEMITONES", "read_quality"]
@@ -96,11 +97,11 @@ def _apply_number(spec: _Spec, number: int, marker: str) -> bool:
     """Apply the number after the marker; return whether it implies a seventh."""
     if number == 5:
         if marker:
-            raise ValueError("'5' after a quality")
+            raise TheoryError("'5' after a quality")
         spec.third = None
     elif number in (2, 4):
         if marker:
-            raise ValueError(f"'{number}' after a quality")
+            raise TheoryError(f"'{number}' after a quality")
         spec.third = 2 if number == 2 else 5
     elif number in (6, 69):
         spec.sixth = True
@@ -148,14 +149,14 @@ def _modifiers(scan: _Scanner, spec: _Spec) -> tuple[bool, bool]:
         elif scan.rest()[0].isdigit():
             spec.extensions.add(_degree(scan, "extension"))
         else:
-            raise ValueError(f"unexpected {scan.rest()!r}")
+            raise TheoryError(f"unexpected {scan.rest()!r}")
     return major_seventh, alt
 
 
 def _degree(scan: _Scanner, what: str) -> int:
     match = re.match(r"1[0-3]|[1-9]", scan.rest())
     if match is None:
-        raise ValueError(f"{what} needs a degree number at {scan.rest()!r}")
+        raise TheoryError(f"{what} needs a degree number at {scan.rest()!r}")
     scan.pos += len(match.group())
     return DEGREE_SEMITONES[int(match.group())]
 
@@ -229,7 +230,7 @@ def read_quality(head: str, tail: str) -> tuple[str, bool]:
         ``(quality, simplified)``.
 
     Raises:
-        ValueError: If the suffix cannot be read; the message says where.
+        TheoryError: If the suffix cannot be read; the message says where.
     """
     spec = _spec(head, tail)
     quality = _quality(spec)

@@ -107,7 +107,7 @@ def _normalise(text: str) -> str:
 def _split_parentheses(text: str) -> tuple[str, str]:
     head, _, tail = text.partition("(")
     if ")" in head or (tail and not tail.endswith(")")):
-        raise ValueError("unbalanced parentheses")
+        raise TheoryError("unbalanced parentheses")
     return head, tail.replace("(", "").replace(")", "")
 
 
@@ -119,7 +119,7 @@ def _bass(text: str, root_pc: int) -> int:
     try:
         return name_to_pc(text)
     except TheoryError:
-        raise ValueError(f"bad bass {text!r}") from None
+        raise TheoryError(f"bad bass {text!r}") from None
 
 
 def parse_chord_symbol_ex(text: str) -> ParsedChord:
@@ -142,7 +142,7 @@ def parse_chord_symbol_ex(text: str) -> ParsedChord:
     root_match = _ROOT_RE.match(stripped)
     try:
         if root_match is None:
-            raise ValueError("expected a root A-G")
+            raise TheoryError("expected a root A-G")
         root_pc = name_to_pc(root_match.group(1))
         rest = _normalise(stripped[root_match.end() :])
         bass_pc = None

@@ -197,7 +197,7 @@ def _root(acc: str, numeral: str, key: Key, upper: bool) -> int:
 def _tonicized(text: str, key: Key) -> Key:
     match = _TARGET_RE.fullmatch(text)
     if match is None:
-        raise ValueError(f"{text!r} is not a plain numeral to tonicize")
+        raise TheoryError(f"{text!r} is not a plain numeral to tonicize")
     upper = match["num"].isupper()
     return Key(_root(match["acc"], match["num"], key, upper), "major" if upper else "minor")
 
@@ -219,7 +219,7 @@ def _special(match: re.Match[str], key: Key) -> Chord:
     if name == "Cad" and figure in ("", "64"):
         quality = _tonic_triad(key)
         return Chord(tonic, quality, (tonic + CHORD_QUALITIES[quality][2]) % 12)
-    raise ValueError(f"unknown figure {figure!r} for {name}")
+    raise TheoryError(f"unknown figure {figure!r} for {name}")
 
 
 def _seventh_quality(
@@ -248,19 +248,19 @@ def _chord(match: re.Match[str], key: Key, diatonic: bool) -> Chord:
     degree = _NUMERALS.index(match["num"].upper())
     if tail or fig == "5":
         if qual or fig not in ("", "7", "5") or (fig == "5" and tail) or (fig and tail == "add6"):
-            raise ValueError(f"{qual}{fig}{tail!r} mixes qualities or inverts a non-tertian chord")
+            raise TheoryError(f"{qual}{fig}{tail!r} mixes qualities or inverts a non-tertian chord")
         if tail == "add6":
             return Chord(root, "6" if upper else "min6")
         if fig == "5":
             return Chord(root, "5")
         if fig == "7":
             if tail == "sus2":
-                raise ValueError("7sus2 is not in the vocabulary")
+                raise TheoryError("7sus2 is not in the vocabulary")
             return Chord(root, "7sus4")
         return Chord(root, "sus2" if tail == "sus2" else "sus4")
     if fig in _SEVENTH_INVERSION or qual == "ø" or qual.lower() in ("maj", "m"):
         if fig not in _SEVENTH_INVERSION and fig:
-            raise ValueError(f"figure {fig!r} needs a triad")
+            raise TheoryError(f"figure {fig!r} needs a triad")
         quality = _seventh_quality(triad, qual, root, degree, key, diatonic)
         inversion = _SEVENTH_INVERSION.get(fig, 0)
     else:
@@ -310,10 +310,10 @@ def parse_roman(text: str, key: Key, *, diatonic_sevenths: bool = False) -> Chor
         elif (match := _CHORD_RE.fullmatch(parts[0])) is not None:
             chord = _chord(match, local, diatonic_sevenths)
         else:
-            raise ValueError("expected a numeral I..VII / i..vii with optional quality and figure")
+            raise TheoryError("expected a numeral I..VII / i..vii with optional quality and figure")
         if bass_text is not None:
             if chord.bass_pc is not None:
-                raise ValueError("give an inversion figure or a /degree bass, not both")
+                raise TheoryError("give an inversion figure or a /degree bass, not both")
             chord = Chord(chord.root_pc, chord.quality, degree_pc(bass_text, key))
     except (ValueError, TheoryError) as e:
         raise TheoryError(f"cannot parse Roman numeral {text!r}: {e}") from None

@@ -26,6 +26,7 @@ from typing import Any
 import torch
 from torch import Tensor, nn
 
+from image2music.errors import ModelError
 from image2music.harmony.grid import CONDITION_NAMES, POSITION_FEATURES
 from image2music.harmony.tokens import VOCAB_SIZE
 
@@ -74,7 +75,7 @@ class HarmonyModelConfig:
         names = {f.name for f in fields(cls)}
         unknown = set(d) - names
         if unknown:
-            raise ValueError(f"unknown model config keys {sorted(unknown)}")
+            raise ModelError(f"unknown model config keys {sorted(unknown)}")
         return cls(**d)
 
 
@@ -167,11 +168,11 @@ def load_checkpoint(path: Path) -> tuple[ChordGRU, dict[str, Any]]:
         ``(model in eval mode, the whole checkpoint dict)``.
 
     Raises:
-        ValueError: If the file is not a harmony checkpoint.
+        ModelError: If the file is not a harmony checkpoint.
     """
     ckpt: dict[str, Any] = torch.load(path, map_location="cpu", weights_only=False)
     if ckpt.get("format") != CHECKPOINT_FORMAT:
-        raise ValueError(f"{path} is not a harmony checkpoint ({ckpt.get('format')!r})")
+        raise ModelError(f"{path} is not a harmony checkpoint ({ckpt.get('format')!r})")
     model = ChordGRU(HarmonyModelConfig.from_dict(ckpt["model_args"]))
     model.load_state_dict(ckpt["state_dict"])
     model.eval()

@@ -23,6 +23,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
+from image2music.errors import DataError
 from image2music.harmony.grid import CONDITION_NAMES, POSITION_FEATURES
 from image2music.harmony.model_files import FORMAT
 from image2music.harmony.tokens import VOCAB_VERSION
@@ -107,7 +108,7 @@ def run_training(
         The run's summary.
 
     Raises:
-        ValueError: If the corpus has no usable training or validation phrases.
+        DataError: If the corpus has no usable training or validation phrases.
     """
 
     def stage(text: str) -> None:
@@ -120,7 +121,7 @@ def run_training(
         for s in ("train", "valid", "test")
     }
     if len(splits["train"]) == 0 or len(splits["valid"]) == 0:
-        raise ValueError(
+        raise DataError(
             f"need training and validation phrases, got {len(splits['train'])} and "
             f"{len(splits['valid'])}"
         )

@@ -22,6 +22,7 @@ from typing import Any
 
 import torch
 
+from image2music.errors import DataError
 from image2music.melody.grid import CHORD_FEATURES, CONDITION_NAMES, POSITION_FEATURES
 from image2music.melody.model_files import FORMAT, ONNX_INPUTS, ONNX_OUTPUTS, default_model_path
 from image2music.melody.tokens import VOCAB_VERSION
@@ -115,7 +116,7 @@ def run_melody_training(
         The run's summary.
 
     Raises:
-        ValueError: If the corpus has no usable training or validation phrases.
+        DataError: If the corpus has no usable training or validation phrases.
     """
 
     def stage(text: str) -> None:
@@ -128,7 +129,7 @@ def run_melody_training(
         for s in ("train", "valid", "test")
     }
     if len(splits["train"]) == 0 or len(splits["valid"]) == 0:
-        raise ValueError(
+        raise DataError(
             f"need training and validation phrases with a melody, got {len(splits['train'])} "
             f"and {len(splits['valid'])}"
         )

@@ -23,6 +23,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
+from image2music.errors import AnalysisError
 from image2music.types import Entity
 
 __all__ = [
@@ -81,7 +82,7 @@ def _cascade(name: str) -> Any:
     """Load one of OpenCV's bundled cascades once per thread.
 
     Raises:
-        RuntimeError: The cascade file is missing or unreadable.
+        AnalysisError: The cascade file is missing or unreadable.
     """
     import cv2.data
 
@@ -93,7 +94,7 @@ def _cascade(name: str) -> Any:
         path = str(cv2.data.haarcascades) + name
         clf = cv2.CascadeClassifier(path)
         if clf.empty():
-            raise RuntimeError(f"cannot load OpenCV cascade {path}")
+            raise AnalysisError(f"cannot load OpenCV cascade {path}")
         cache[name] = clf
     return clf
 

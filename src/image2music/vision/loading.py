@@ -46,7 +46,9 @@ __all__ = [
     "DEFAULT_MAX_SIDE_PX",
     "SUPPORTED_FORMATS",
     "LoadedImage",
+    "load_array",
     "load_image",
+    "load_pil",
     "sniff_format",
 ]
 
@@ -454,3 +456,58 @@ def _icc_to_srgb(im: Image.Image, icc: bytes) -> Image.Image:
     except Exception:
         return im
     return out if out is not None else im
+
+
+def load_pil(image: Image.Image, *, max_side_px: int = DEFAULT_MAX_SIDE_PX) -> LoadedImage:
+    """Use a picture already opened with Pillow (any mode; EXIF rotation applied).
+
+    Args:
+        image: The picture; it is not modified.
+        max_side_px: Analysis size: longest side in pixels (default 512).
+
+    Raises:
+        ImageError: If the picture has no pixels or cannot be converted.
+    """
+    width, height = image.size
+    if width < 1 or height < 1:
+        raise ImageError(f"image: the picture has no pixels ({width}x{height})")
+    try:
+        image.load()
+        orientation = _orientation(image)
+        small = _to_small_rgb(image, scale_to=max_side_px)
+    except Exception as e:
+        raise ImageError(f"image: cannot convert the picture ({_one_line(e)})") from e
+    if orientation in (5, 6, 7, 8):
+        width, height = height, width
+    fix = _ORIENTATION_FIX.get(orientation)
+    if fix is not None:
+        small = small.transpose(fix)
+    rgb = np.asarray(small, dtype=np.uint8).copy()
+    rgb.setflags(write=False)
+    return LoadedImage(rgb=rgb, width_px=width, height_px=height, format=image.format or "")
+
+
+def load_array(pixels: object, *, max_side_px: int = DEFAULT_MAX_SIDE_PX) -> LoadedImage:
+    """Use sRGB pixels held in a numpy array.
+
+    Args:
+        pixels: ``uint8`` array of shape ``(height, width, 3)`` (RGB order).
+        max_side_px: Analysis size: longest side in pixels (default 512).
+
+    Raises:
+        ImageError: For any other dtype or shape.
+    """
+    a = np.asarray(pixels)
+    if a.dtype != np.uint8 or a.ndim != 3 or a.shape[2] != 3 or min(a.shape[:2]) < 1:
+        raise ImageError(
+            f"image: a numpy picture must be uint8 with shape (height, width, 3), "
+            f"got {a.dtype} with shape {a.shape}"
+        )
+    height, width = int(a.shape[0]), int(a.shape[1])
+    size = _target_size((width, height), max_side_px)
+    im = Image.fromarray(np.ascontiguousarray(a))
+    if size != (width, height):
+        im = im.resize(size, Image.Resampling.LANCZOS, reducing_gap=3.0)
+    rgb = np.asarray(im, dtype=np.uint8).copy()
+    rgb.setflags(write=False)
+    return LoadedImage(rgb=rgb, width_px=width, height_px=height, format="array")

@@ -28,6 +28,7 @@ from typing import Any, NamedTuple
 import numpy as np
 from numpy.typing import NDArray
 
+from image2music.errors import AnalysisError
 from image2music.types import PaletteColour
 
 __all__ = [
@@ -163,7 +164,7 @@ class _Planes(NamedTuple):
 def _check_rgb(rgb: NDArray[np.uint8]) -> NDArray[np.uint8]:
     a = np.asarray(rgb)
     if a.dtype != np.uint8 or a.ndim != 3 or a.shape[2] != 3 or a.shape[0] * a.shape[1] == 0:
-        raise ValueError(
+        raise AnalysisError(
             f"expected a non-empty uint8 array of shape (height, width, 3), got {a.dtype} {a.shape}"
         )
     return np.ascontiguousarray(a)
@@ -637,10 +638,10 @@ def palette(rgb: NDArray[np.uint8], k: int = 5) -> tuple[PaletteColour, ...]:
         1..k colours; shares are in [0, 1] and sum to 1 (up to float rounding).
 
     Raises:
-        ValueError: ``k`` is smaller than 1 or the array is malformed.
+        AnalysisError: ``k`` is smaller than 1 or the array is malformed.
     """
     if k < 1:
-        raise ValueError(f"palette needs k >= 1, got {k}")
+        raise AnalysisError(f"palette needs k >= 1, got {k}")
     return _palette_from(_check_rgb(rgb), k)
 
 
@@ -658,7 +659,7 @@ def tone_features(rgb: NDArray[np.uint8], *, palette_size: int = 5) -> ToneFeatu
         The same values the individual functions return.
 
     Raises:
-        ValueError: The array is not ``uint8`` of shape ``(height, width, 3)``.
+        AnalysisError: The array is not ``uint8`` of shape ``(height, width, 3)``.
     """
     a = _check_rgb(rgb)
     p = _planes(a)

@@ -49,6 +49,7 @@ id    token      meaning
 
 from __future__ import annotations
 
+from image2music.errors import ValidationError
 from image2music.types import CHORD_QUALITIES
 
 __all__ = [
@@ -59,6 +60,8 @@ __all__ = [
     "CHORD_SPECIALS",
     "CHORD_UNK",
     "CHORD_VOCAB_SIZE",
+    "FIRST_CHORD_ID",
+    "FIRST_NOTE_ID",
     "MELODY_BOS",
     "MELODY_EOS",
     "MELODY_HOLD",
@@ -93,9 +96,9 @@ CHORD_N = 3
 CHORD_UNK = 4
 #: Names of the special chord ids, by id.
 CHORD_SPECIALS: tuple[str, ...] = ("PAD", "BOS", "EOS", "N", "UNK")
-_CHORD_FIRST = len(CHORD_SPECIALS)
+FIRST_CHORD_ID = len(CHORD_SPECIALS)
 #: Number of chord ids: 5 specials + 12 roots x 17 qualities.
-CHORD_VOCAB_SIZE = _CHORD_FIRST + 12 * len(QUALITY_NAMES)
+CHORD_VOCAB_SIZE = FIRST_CHORD_ID + 12 * len(QUALITY_NAMES)
 
 #: Melody grid resolution, in steps per quarter note (16th notes).
 STEPS_PER_BEAT = 4
@@ -109,9 +112,9 @@ MELODY_SPECIALS: tuple[str, ...] = ("PAD", "BOS", "EOS", "REST", "HOLD")
 #: Lowest and highest octave (counted from the tonic below MIDI 0) of a note token.
 MELODY_MIN_OCTAVE = 3
 MELODY_MAX_OCTAVE = 7
-_MELODY_FIRST = len(MELODY_SPECIALS)
+FIRST_NOTE_ID = len(MELODY_SPECIALS)
 #: Number of melody ids: 5 specials + 5 octaves x 12 degrees.
-MELODY_VOCAB_SIZE = _MELODY_FIRST + 12 * (MELODY_MAX_OCTAVE - MELODY_MIN_OCTAVE + 1)
+MELODY_VOCAB_SIZE = FIRST_NOTE_ID + 12 * (MELODY_MAX_OCTAVE - MELODY_MIN_OCTAVE + 1)
 
 _QUALITY_INDEX = {name: i for i, name in enumerate(QUALITY_NAMES)}
 
@@ -142,12 +145,12 @@ def chord_token(root_interval: int, quality: str) -> int:
         The chord id, 5..208.
 
     Raises:
-        ValueError: If ``root_interval`` is outside 0..11.
+        ValidationError: If ``root_interval`` is outside 0..11.
         KeyError: If the quality is not in the vocabulary.
     """
     if not 0 <= root_interval <= 11:
-        raise ValueError(f"root_interval must be in 0..11, got {root_interval}")
-    return _CHORD_FIRST + len(QUALITY_NAMES) * root_interval + _QUALITY_INDEX[quality]
+        raise ValidationError(f"root_interval must be in 0..11, got {root_interval}")
+    return FIRST_CHORD_ID + len(QUALITY_NAMES) * root_interval + _QUALITY_INDEX[quality]
 
 
 def decode_chord_token(token: int) -> tuple[int, str] | None:
@@ -160,13 +163,13 @@ def decode_chord_token(token: int) -> tuple[int, str] | None:
         ``(root_interval, quality)``, or ``None`` for a special id.
 
     Raises:
-        ValueError: If the id is outside the vocabulary.
+        ValidationError: If the id is outside the vocabulary.
     """
     if not 0 <= token < CHORD_VOCAB_SIZE:
-        raise ValueError(f"chord token must be in 0..{CHORD_VOCAB_SIZE - 1}, got {token}")
-    if token < _CHORD_FIRST:
+        raise ValidationError(f"chord token must be in 0..{CHORD_VOCAB_SIZE - 1}, got {token}")
+    if token < FIRST_CHORD_ID:
         return None
-    root, q = divmod(token - _CHORD_FIRST, len(QUALITY_NAMES))
+    root, q = divmod(token - FIRST_CHORD_ID, len(QUALITY_NAMES))
     return root, QUALITY_NAMES[q]
 
 
@@ -200,7 +203,7 @@ def melody_token(pitch: int, tonic_pc: int) -> int:
     """
     octave, degree = divmod(pitch - tonic_pc, 12)
     octave = min(max(octave, MELODY_MIN_OCTAVE), MELODY_MAX_OCTAVE)
-    return _MELODY_FIRST + 12 * (octave - MELODY_MIN_OCTAVE) + degree
+    return FIRST_NOTE_ID + 12 * (octave - MELODY_MIN_OCTAVE) + degree
 
 
 def decode_melody_token(token: int, tonic_pc: int) -> int | None:
@@ -214,13 +217,13 @@ def decode_melody_token(token: int, tonic_pc: int) -> int | None:
         The MIDI pitch, or ``None`` for a special id.
 
     Raises:
-        ValueError: If the id is outside the vocabulary.
+        ValidationError: If the id is outside the vocabulary.
     """
     if not 0 <= token < MELODY_VOCAB_SIZE:
-        raise ValueError(f"melody token must be in 0..{MELODY_VOCAB_SIZE - 1}, got {token}")
-    if token < _MELODY_FIRST:
+        raise ValidationError(f"melody token must be in 0..{MELODY_VOCAB_SIZE - 1}, got {token}")
+    if token < FIRST_NOTE_ID:
         return None
-    octave, degree = divmod(token - _MELODY_FIRST, 12)
+    octave, degree = divmod(token - FIRST_NOTE_ID, 12)
     return tonic_pc + 12 * (octave + MELODY_MIN_OCTAVE) + degree
 
 
@@ -234,8 +237,8 @@ def melody_token_name(token: int) -> str:
         The special's name or ``"o<octave>+<degree>"``.
     """
     if not 0 <= token < MELODY_VOCAB_SIZE:
-        raise ValueError(f"melody token must be in 0..{MELODY_VOCAB_SIZE - 1}, got {token}")
-    if token < _MELODY_FIRST:
+        raise ValidationError(f"melody token must be in 0..{MELODY_VOCAB_SIZE - 1}, got {token}")
+    if token < FIRST_NOTE_ID:
         return MELODY_SPECIALS[token]
-    octave, degree = divmod(token - _MELODY_FIRST, 12)
+    octave, degree = divmod(token - FIRST_NOTE_ID, 12)
     return f"o{octave + MELODY_MIN_OCTAVE}+{degree}"
