@@ -23,13 +23,28 @@ Shared definitions, for channels ``R, G, B`` scaled to [0, 1] (Smith 1978,
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, NamedTuple
+from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
 
-from image2music.errors import AnalysisError
 from image2music.types import PaletteColour
+from image2music.vision.colour_space import (
+    Planes,
+    check_rgb,
+    grey,
+    hsv,
+    lightness,
+    lightness_from,
+    planes,
+    srgb_to_lab,
+)
+from image2music.vision.palette import (
+    PALETTE_MERGE_DELTA_E,
+    PALETTE_SAMPLE,
+    palette,
+    palette_from,
+)
 
 __all__ = [
     "CANNY_THRESHOLDS",
@@ -76,49 +91,6 @@ CANNY_THRESHOLDS = (50, 150)
 #: Expected Sobel gradient magnitude of uniform white noise on [0, 1]; texture 1.0.
 TEXTURE_NORMALISER = float(np.sqrt(np.pi / 2.0))
 
-#: Most pixels fed to k-means for the palette.
-PALETTE_SAMPLE = 4096
-
-#: Palette clusters closer than this CIE76 colour difference are merged.
-PALETTE_MERGE_DELTA_E = 10.0
-
-# k-means stops when no centre moves more than this (CIE76 units), or after
-# this many Lloyd iterations.
-_KMEANS_TOL = 0.25
-_KMEANS_MAX_ITER = 25
-
-# D65 white point (CIE 1931 2-degree observer), as used by sRGB (IEC 61966-2-1).
-_WHITE_D65 = np.array([0.95047, 1.0, 1.08883])
-
-# Linear sRGB -> CIE XYZ (D65), IEC 61966-2-1 (Lindbloom's matrix).
-_RGB_TO_XYZ = np.array(
-    [
-        [0.4124564, 0.3575761, 0.1804375],
-        [0.2126729, 0.7151522, 0.0721750],
-        [0.0193339, 0.1191920, 0.9503041],
-    ]
-)
-
-# CIE Lab constants (CIE 15:2004): f(t) = cbrt(t) above EPS, t * KAPPA + 4/29 below.
-_LAB_EPS = (6.0 / 29.0) ** 3
-_LAB_KAPPA = 1.0 / (3.0 * (6.0 / 29.0) ** 2)
-
-
-def _srgb_decode_table() -> NDArray[np.float32]:
-    """Linear-light value of each 8-bit sRGB code (IEC 61966-2-1 transfer curve)."""
-    v = np.arange(256, dtype=np.float64) / 255.0
-    lin = np.where(v <= 0.04045, v / 12.92, ((v + 0.055) / 1.055) ** 2.4)
-    return lin.astype(np.float32)
-
-
-_SRGB_TO_LINEAR = _srgb_decode_table()
-
-# Luminance Y contributed by each 8-bit code of R, G and B (row 2 of the matrix),
-# shaped as OpenCV lookup tables.
-_Y_FROM_R = (_SRGB_TO_LINEAR * np.float32(0.2126729)).reshape(1, 256)
-_Y_FROM_G = (_SRGB_TO_LINEAR * np.float32(0.7151522)).reshape(1, 256)
-_Y_FROM_B = (_SRGB_TO_LINEAR * np.float32(0.0721750)).reshape(1, 256)
-
 
 @dataclass(frozen=True)
 class ToneFeatures:
@@ -147,129 +119,6 @@ class ToneFeatures:
     palette: tuple[PaletteColour, ...]
 
 
-class _Planes(NamedTuple):
-    """Per-pixel planes shared by the features, each ``(height, width)``."""
-
-    r: NDArray[np.uint8]
-    g: NDArray[np.uint8]
-    b: NDArray[np.uint8]
-    hue: NDArray[np.float32]  # degrees [0, 360)
-    sat: NDArray[np.float32]  # HSV S in [0, 1]
-    chroma8: NDArray[np.uint8]  # max - min, 0..255
-
-
-# --------------------------------------------------------------------------- conversions
-
-
-def _check_rgb(rgb: NDArray[np.uint8]) -> NDArray[np.uint8]:
-    a = np.asarray(rgb)
-    if a.dtype != np.uint8 or a.ndim != 3 or a.shape[2] != 3 or a.shape[0] * a.shape[1] == 0:
-        raise AnalysisError(
-            f"expected a non-empty uint8 array of shape (height, width, 3), got {a.dtype} {a.shape}"
-        )
-    return np.ascontiguousarray(a)
-
-
-def _planes(a: NDArray[np.uint8]) -> _Planes:
-    import cv2
-
-    r, g, b = (np.asarray(c, dtype=np.uint8) for c in cv2.split(a))
-    unit = a.astype(np.float32)
-    unit *= np.float32(1.0 / 255.0)
-    # Float input: H in degrees [0, 360), S and V in [0, 1], no quantisation.
-    h, s, _ = cv2.split(cv2.cvtColor(unit, cv2.COLOR_RGB2HSV))
-    hue = np.asarray(h, dtype=np.float32)
-    np.putmask(hue, hue >= np.float32(360.0), np.float32(0.0))
-    chroma8 = np.asarray(cv2.subtract(cv2.max(cv2.max(r, g), b), cv2.min(cv2.min(r, g), b)))
-    return _Planes(r, g, b, hue, np.asarray(s, dtype=np.float32), chroma8.astype(np.uint8))
-
-
-def _lightness_from(p: _Planes) -> NDArray[np.float32]:
-    import cv2
-
-    y = np.asarray(
-        cv2.add(cv2.add(cv2.LUT(p.r, _Y_FROM_R), cv2.LUT(p.g, _Y_FROM_G)), cv2.LUT(p.b, _Y_FROM_B)),
-        dtype=np.float32,
-    )
-    l_star = np.cbrt(y)
-    l_star *= np.float32(116.0)
-    l_star -= np.float32(16.0)
-    dark = y <= np.float32(_LAB_EPS)
-    if dark.any():  # linear segment: L* = 116 * KAPPA * Y (= 903.3 Y) for Y <= EPS
-        l_star[dark] = y[dark] * np.float32(116.0 * _LAB_KAPPA)
-    return l_star
-
-
-def lightness(rgb: NDArray[np.uint8]) -> NDArray[np.float32]:
-    """CIE 1976 lightness L* of every pixel, 0 (black) .. 100 (white).
-
-    ``Y = 0.2126729 R + 0.7151522 G + 0.0721750 B`` on linear sRGB (IEC 61966-2-1),
-    then ``L* = 116 Y^(1/3) - 16``, or ``903.3 Y`` for ``Y <= (6/29)^3``
-    (CIE 15:2004).
-
-    Args:
-        rgb: sRGB pixels, ``uint8``, shape ``(height, width, 3)``.
-
-    Returns:
-        L* per pixel, ``float32``, shape ``(height, width)``.
-    """
-    return _lightness_from(_planes(_check_rgb(rgb)))
-
-
-def srgb_to_lab(rgb: NDArray[np.uint8]) -> NDArray[np.float64]:
-    """Convert sRGB pixels to CIE 1976 L*a*b* (D65), vectorised.
-
-    sRGB -> linear (IEC 61966-2-1) -> XYZ (D65 matrix) -> Lab (CIE 15:2004).
-
-    Args:
-        rgb: sRGB pixels, ``uint8``, any shape ending in 3.
-
-    Returns:
-        ``float64`` array of the same shape: L* in 0..100, a* and b* roughly
-        -128..127.
-    """
-    a = np.asarray(rgb, dtype=np.uint8)
-    lin = _SRGB_TO_LINEAR[a].astype(np.float64)
-    xyz = (lin @ _RGB_TO_XYZ.T) / _WHITE_D65
-    f = np.where(xyz > _LAB_EPS, np.cbrt(xyz), xyz * _LAB_KAPPA + 4.0 / 29.0)
-    lab = np.empty(f.shape, dtype=np.float64)
-    lab[..., 0] = 116.0 * f[..., 1] - 16.0
-    lab[..., 1] = 500.0 * (f[..., 0] - f[..., 1])
-    lab[..., 2] = 200.0 * (f[..., 1] - f[..., 2])
-    return lab
-
-
-def hsv(rgb: NDArray[np.uint8]) -> tuple[NDArray[np.float32], NDArray[np.float32]]:
-    """HSV hue and saturation of every pixel (definitions in the module docstring).
-
-    Args:
-        rgb: sRGB pixels, ``uint8``, shape ``(height, width, 3)``.
-
-    Returns:
-        ``(hue_deg, saturation)``: hue in degrees [0, 360) (0 for greys) and
-        saturation in [0, 1], both ``float32`` of shape ``(height, width)``.
-    """
-    p = _planes(_check_rgb(rgb))
-    return p.hue, p.sat
-
-
-def grey(rgb: NDArray[np.uint8]) -> NDArray[np.uint8]:
-    """Rec. 601 luma ``0.299 R + 0.587 G + 0.114 B`` as ``uint8`` (OpenCV's RGB2GRAY).
-
-    Args:
-        rgb: sRGB pixels, ``uint8``, shape ``(height, width, 3)``.
-
-    Returns:
-        Grey pixels, ``uint8``, shape ``(height, width)``.
-    """
-    import cv2
-
-    return np.asarray(cv2.cvtColor(_check_rgb(rgb), cv2.COLOR_RGB2GRAY), dtype=np.uint8)
-
-
-# --------------------------------------------------------------------------- scalar features
-
-
 def _brightness_from_l(l_star: NDArray[np.float32]) -> float:
     return float(np.clip(np.mean(l_star, dtype=np.float64) / 100.0, 0.0, 1.0))
 
@@ -289,7 +138,7 @@ def brightness(rgb: NDArray[np.uint8]) -> float:
     return _brightness_from_l(lightness(rgb))
 
 
-def _saturation_from(p: _Planes) -> float:
+def _saturation_from(p: Planes) -> float:
     return float(np.clip(np.mean(p.sat, dtype=np.float64), 0.0, 1.0))
 
 
@@ -304,7 +153,7 @@ def saturation(rgb: NDArray[np.uint8]) -> float:
     Returns:
         0.0 for a grey picture, 1.0 for one of pure, fully saturated colours.
     """
-    return _saturation_from(_planes(_check_rgb(rgb)))
+    return _saturation_from(planes(check_rgb(rgb)))
 
 
 def _sum(a: NDArray[np.float32]) -> float:
@@ -328,7 +177,7 @@ def _magnitude(gx: Any, gy: Any) -> NDArray[np.float32]:
     return out
 
 
-def _hue_weights(p: _Planes) -> NDArray[np.float32]:
+def _hue_weights(p: Planes) -> NDArray[np.float32]:
     """HSV chroma in [0, 1], with grey pixels (below :data:`GREY_CHROMA`) set to 0."""
     w = p.chroma8.astype(np.float32)
     np.putmask(w, w < np.float32(GREY_CHROMA * 255.0 - 1e-3), np.float32(0.0))
@@ -336,7 +185,7 @@ def _hue_weights(p: _Planes) -> NDArray[np.float32]:
     return w
 
 
-def _warmth_from(p: _Planes, w: NDArray[np.float32]) -> float:
+def _warmth_from(p: Planes, w: NDArray[np.float32]) -> float:
 
     delta = p.hue - np.float32(WARM_HUE_DEG)
     delta *= np.float32(np.pi / 180.0)
@@ -369,11 +218,11 @@ def warmth(rgb: NDArray[np.uint8]) -> float:
         About +0.95 for a saturated orange picture, -0.95 for a saturated azure
         one, 0.0 for a grey one.
     """
-    p = _planes(_check_rgb(rgb))
+    p = planes(check_rgb(rgb))
     return _warmth_from(p, _hue_weights(p))
 
 
-def _colourfulness_from(p: _Planes) -> float:
+def _colourfulness_from(p: Planes) -> float:
     import cv2
 
     f32 = cv2.CV_32F
@@ -401,7 +250,7 @@ def colourfulness(rgb: NDArray[np.uint8]) -> float:
     Returns:
         0.0 for any grey picture.
     """
-    return _colourfulness_from(_planes(_check_rgb(rgb)))
+    return _colourfulness_from(planes(check_rgb(rgb)))
 
 
 def _contrast_from_l(l_star: NDArray[np.float32]) -> float:
@@ -484,7 +333,7 @@ def texture(rgb: NDArray[np.uint8]) -> float:
     return _texture_from_grey(grey(rgb))
 
 
-def _hue_histogram_from(p: _Planes, w: NDArray[np.float32]) -> tuple[float, ...]:
+def _hue_histogram_from(p: Planes, w: NDArray[np.float32]) -> tuple[float, ...]:
     import cv2
 
     total = _sum(w)
@@ -521,131 +370,8 @@ def hue_histogram(rgb: NDArray[np.uint8]) -> tuple[float, ...]:
     Returns:
         12 floats in [0, 1] summing to 1, or all 0.0 for a grey picture.
     """
-    p = _planes(_check_rgb(rgb))
+    p = planes(check_rgb(rgb))
     return _hue_histogram_from(p, _hue_weights(p))
-
-
-# --------------------------------------------------------------------------- palette
-
-
-def _strided_sample(a: NDArray[np.uint8], limit: int) -> NDArray[np.uint8]:
-    """At most ``limit`` pixels on a regular grid, as an ``(n, 3)`` array."""
-    h, w = a.shape[:2]
-    step = max(1, int(np.ceil(np.sqrt(h * w / limit))))
-    sample = a[step // 2 :: step, step // 2 :: step].reshape(-1, 3)
-    while sample.shape[0] > limit:  # pragma: no cover - the ceil above keeps it small
-        step += 1
-        sample = a[::step, ::step].reshape(-1, 3)
-    return np.ascontiguousarray(sample)
-
-
-def _kmeans_pp_init(x: NDArray[np.float64], k: int, seed: int) -> NDArray[np.float64]:
-    """k-means++ seeding (Arthur and Vassilvitskii 2007) from a fixed-seed generator."""
-    rng = np.random.default_rng(seed)
-    n = x.shape[0]
-    centres = np.empty((k, x.shape[1]))
-    centres[0] = x[int(rng.integers(n))]
-    d2 = np.sum((x - centres[0]) ** 2, axis=1)
-    for i in range(1, k):
-        cum = np.cumsum(d2)
-        total = float(cum[-1])
-        if total <= 0.0:  # fewer distinct colours than k: duplicate centres stay empty
-            centres[i:] = centres[0]
-            break
-        j = int(np.searchsorted(cum, rng.random() * total, side="right"))
-        centres[i] = x[min(j, n - 1)]
-        d2 = np.minimum(d2, np.sum((x - centres[i]) ** 2, axis=1))
-    return centres
-
-
-def _kmeans(x: NDArray[np.float64], k: int, *, seed: int = 0) -> NDArray[np.intp]:
-    """Lloyd's k-means; returns the cluster label of every row of ``x``.
-
-    Empty clusters keep their centre (no random restarts), so the result only
-    depends on ``x``, ``k`` and ``seed``.
-    """
-    centres = _kmeans_pp_init(x, k, seed)
-    x2 = np.sum(x * x, axis=1)[:, None]
-    labels = np.zeros(x.shape[0], dtype=np.intp)
-    for _ in range(_KMEANS_MAX_ITER):
-        d2 = x2 - 2.0 * (x @ centres.T) + np.sum(centres * centres, axis=1)[None, :]
-        labels = np.argmin(d2, axis=1).astype(np.intp)
-        counts = np.bincount(labels, minlength=k).astype(np.float64)
-        new = centres.copy()
-        for d in range(x.shape[1]):
-            sums = np.bincount(labels, weights=x[:, d], minlength=k)
-            new[:, d] = np.where(counts > 0, sums / np.maximum(counts, 1.0), centres[:, d])
-        shift = float(np.max(np.sqrt(np.sum((new - centres) ** 2, axis=1))))
-        centres = new
-        if shift < _KMEANS_TOL:
-            break
-    d2 = x2 - 2.0 * (x @ centres.T) + np.sum(centres * centres, axis=1)[None, :]
-    final: NDArray[np.intp] = np.argmin(d2, axis=1).astype(np.intp)
-    return final
-
-
-def _merge_close(lab: NDArray[np.float64], labels: NDArray[np.intp]) -> NDArray[np.intp]:
-    """Merge clusters whose mean Lab colours lie within the merge ΔE, closest pair first."""
-    labels = labels.copy()
-    while True:
-        ids = np.unique(labels)
-        if ids.size < 2:
-            return labels
-        means = np.array([lab[labels == i].mean(axis=0) for i in ids])
-        d = np.sqrt(np.sum((means[:, None, :] - means[None, :, :]) ** 2, axis=2))
-        np.fill_diagonal(d, np.inf)
-        i, j = divmod(int(np.argmin(d)), ids.size)
-        if d[i, j] >= PALETTE_MERGE_DELTA_E:
-            return labels
-        labels[labels == ids[j]] = ids[i]
-
-
-def _palette_from(a: NDArray[np.uint8], k: int) -> tuple[PaletteColour, ...]:
-    sample = _strided_sample(a, PALETTE_SAMPLE)
-    lab = srgb_to_lab(sample)
-    labels = _merge_close(lab, _kmeans(lab, min(k, sample.shape[0])))
-    n = sample.shape[0]
-    colours: list[tuple[int, tuple[int, int, int]]] = []
-    for c in np.unique(labels):
-        members = sample[labels == c]
-        mean = np.rint(members.mean(axis=0)).astype(int)
-        colours.append((int(members.shape[0]), (int(mean[0]), int(mean[1]), int(mean[2]))))
-    colours.sort(key=lambda t: (-t[0], t[1]))
-    return tuple(PaletteColour(rgb=rgb, share=count / n) for count, rgb in colours)
-
-
-def palette(rgb: NDArray[np.uint8], k: int = 5) -> tuple[PaletteColour, ...]:
-    """Dominant colours by k-means in CIE Lab, largest share first.
-
-    1. Take at most 4096 pixels (:data:`PALETTE_SAMPLE`) on a regular grid
-       (deterministic and spatially even, no random sampling).
-    2. Convert them to CIE Lab (D65), where Euclidean distance approximates
-       perceived difference (CIE76 ΔE).
-    3. Lloyd's k-means with ``k`` clusters, seeded by k-means++ (Arthur and
-       Vassilvitskii 2007) drawn from ``numpy.random.default_rng(0)``, until no
-       centre moves by 0.25 ΔE or 25 iterations: the same result on every run.
-    4. Merge clusters whose mean colours are closer than ΔE 10
-       (:data:`PALETTE_MERGE_DELTA_E`, a clearly visible difference), closest
-       pair first; empty clusters disappear.
-    5. Report each cluster's mean sRGB colour and its share of the sample;
-       ties in share are ordered by colour.
-
-    Args:
-        rgb: sRGB pixels, ``uint8``, shape ``(height, width, 3)``.
-        k: Most colours to return (default 5), >= 1.
-
-    Returns:
-        1..k colours; shares are in [0, 1] and sum to 1 (up to float rounding).
-
-    Raises:
-        AnalysisError: ``k`` is smaller than 1 or the array is malformed.
-    """
-    if k < 1:
-        raise AnalysisError(f"palette needs k >= 1, got {k}")
-    return _palette_from(_check_rgb(rgb), k)
-
-
-# --------------------------------------------------------------------------- all at once
 
 
 def tone_features(rgb: NDArray[np.uint8], *, palette_size: int = 5) -> ToneFeatures:
@@ -661,9 +387,9 @@ def tone_features(rgb: NDArray[np.uint8], *, palette_size: int = 5) -> ToneFeatu
     Raises:
         AnalysisError: The array is not ``uint8`` of shape ``(height, width, 3)``.
     """
-    a = _check_rgb(rgb)
-    p = _planes(a)
-    l_star = _lightness_from(p)
+    a = check_rgb(rgb)
+    p = planes(a)
+    l_star = lightness_from(p)
     w = _hue_weights(p)
     g = grey(a)
     return ToneFeatures(
@@ -675,5 +401,5 @@ def tone_features(rgb: NDArray[np.uint8], *, palette_size: int = 5) -> ToneFeatu
         edge_density=_edge_density_from_grey(g),
         texture=_texture_from_grey(g),
         hue_histogram=_hue_histogram_from(p, w),
-        palette=_palette_from(a, palette_size),
+        palette=palette_from(a, palette_size),
     )
