@@ -22,7 +22,14 @@ from typing import Any
 
 from image2music.errors import MissingDependencyError, ModelError
 
-__all__ = ["MODELS_DIR", "ModelInfo", "onnx_session", "read_model_info"]
+__all__ = [
+    "MODELS_DIR",
+    "ModelInfo",
+    "NetworkFiles",
+    "StepNetwork",
+    "onnx_session",
+    "read_model_info",
+]
 
 #: Folder of the shipped models inside the package.
 MODELS_DIR = Path(__file__).resolve().parent / "models"
@@ -91,6 +98,38 @@ def read_model_info(onnx_path: Path, kind: str, expected: Mapping[str, Any]) -> 
     return info
 
 
+@dataclass(frozen=True)
+class NetworkFiles:
+    """Where a sequence network's files are and what its sidecar must say.
+
+    Attributes:
+        kind: ``"harmony"`` or ``"melody"`` (file stem, messages, train hint).
+        inputs: The ONNX graph's input names, in order.
+        expected: Sidecar field -> value this code needs (see :func:`read_model_info`).
+    """
+
+    kind: str
+    inputs: tuple[str, ...]
+    expected: Mapping[str, Any]
+
+    def default_path(self) -> Path:
+        """The shipped model, ``image2music/models/<kind>.onnx``."""
+        return MODELS_DIR / f"{self.kind}.onnx"
+
+    def load(self, path: Path | str | None = None) -> ModelInfo:
+        """Read and check the sidecar of the model at ``path`` (default: the shipped one).
+
+        Raises:
+            ModelError: If a file is missing, unreadable or made for other inputs.
+        """
+        onnx_path = Path(path) if path is not None else self.default_path()
+        return read_model_info(onnx_path, self.kind, self.expected)
+
+    def session(self, info: ModelInfo) -> Any:
+        """The process-wide onnxruntime session of a model (created on first use)."""
+        return onnx_session(str(info.onnx_path), self.inputs, f"{self.kind} model")
+
+
 @functools.lru_cache(maxsize=8)
 def onnx_session(path: str, inputs: tuple[str, ...], what: str) -> Any:
     """An onnxruntime inference session for ``path``, created once per process.
@@ -124,3 +163,75 @@ def onnx_session(path: str, inputs: tuple[str, ...], what: str) -> Any:
     if names != inputs:
         raise ModelError(f"{what} {path} has inputs {names}, expected {inputs}")
     return session
+
+
+class StepNetwork:
+    """A conditioned sequence network run one step at a time with onnxruntime.
+
+    Both shipped networks (harmony and melody) are this graph: inputs
+    ``tokens`` (B, T) int64, then per-step feature inputs (B, T, k) float32
+    (``position`` for both, ``chords`` before it for the melody), then
+    ``condition`` (B, C), ``h_in`` (layers, B, hidden) and ``start`` (B,)
+    (1.0: take the initial state from the condition); outputs ``logits``
+    (B, T, vocabulary) and ``h_out``. Only the names of the per-step inputs
+    differ, so the network-specific code says which arrays feed them.
+
+    Args:
+        info: The model (its sidecar was checked by the caller).
+        inputs: The graph's input names, in order.
+        what: What the network is, for error messages.
+    """
+
+    def __init__(self, info: ModelInfo, inputs: tuple[str, ...], what: str) -> None:
+        import numpy as np
+
+        self._np = np
+        self._session = onnx_session(str(info.onnx_path), inputs, what)
+        self._step_inputs = tuple(n for n in inputs if n not in _FIXED_INPUTS)
+        self._h = np.zeros((info.num_layers, 1, info.hidden_size), dtype=np.float32)
+        self._steps: dict[str, Any] = {}
+        self._condition = np.zeros((1, 3), dtype=np.float32)
+        self._info = info
+
+    def begin(self, steps: Mapping[str, Any], condition: Any) -> None:
+        """Start a sequence: per-step features ``(T, k)`` by input name, and the condition."""
+        np = self._np
+        self._steps = {name: np.asarray(steps[name], np.float32) for name in self._step_inputs}
+        self._condition = np.asarray(condition, dtype=np.float32).reshape(1, -1)
+        self._h = np.zeros_like(self._h)
+
+    def next_logits(self, prev_token: int, t: int) -> Any:
+        """Logits for step ``t`` after ``prev_token``; advances the state."""
+        np = self._np
+        feed = {
+            "tokens": np.array([[prev_token]], dtype=np.int64),
+            **{name: arr[None, t : t + 1] for name, arr in self._steps.items()},
+            "condition": self._condition,
+            "h_in": self._h,
+            "start": np.array([1.0 if t == 0 else 0.0], dtype=np.float32),
+        }
+        logits, self._h = self._session.run(None, feed)
+        return np.asarray(logits[0, 0], dtype=np.float32)
+
+    def score(self, tokens: Any, steps: Mapping[str, Any], condition: Any) -> Any:
+        """Teacher-forced logits ``(B, T, vocabulary)`` of a batch in one call.
+
+        Args:
+            tokens: ``(B, T)`` ids fed at each step.
+            steps: Per-step features ``(B, T, k)`` by input name.
+            condition: ``(B, C)`` conditioning inputs.
+        """
+        np = self._np
+        b = int(tokens.shape[0])
+        feed = {
+            "tokens": np.asarray(tokens, np.int64),
+            **{name: np.asarray(steps[name], np.float32) for name in self._step_inputs},
+            "condition": np.asarray(condition, np.float32),
+            "h_in": np.zeros((self._info.num_layers, b, self._info.hidden_size), np.float32),
+            "start": np.ones(b, dtype=np.float32),
+        }
+        logits, _h = self._session.run(None, feed)
+        return np.asarray(logits, dtype=np.float32)
+
+
+_FIXED_INPUTS = frozenset({"tokens", "condition", "h_in", "start"})

@@ -16,10 +16,11 @@ from typing import Any
 
 from image2music.harmony.grid import CONDITION_NAMES, POSITION_FEATURES
 from image2music.harmony.tokens import VOCAB_SIZE, VOCAB_VERSION
-from image2music.onnx_models import MODELS_DIR, ModelInfo, read_model_info
+from image2music.onnx_models import ModelInfo, NetworkFiles
 from image2music.onnx_models import onnx_session as _shared_session
 
 __all__ = [
+    "FILES",
     "FORMAT",
     "ONNX_INPUTS",
     "ONNX_OUTPUTS",
@@ -43,36 +44,32 @@ ONNX_OUTPUTS: tuple[str, ...] = ("logits", "h_out")
 #: The harmony network's model description (the shared :class:`ModelInfo`).
 HarmonyModelInfo = ModelInfo
 
+#: The harmony network's files and the sidecar fields this code needs.
+FILES = NetworkFiles(
+    "harmony",
+    ONNX_INPUTS,
+    {
+        "format": FORMAT,
+        "vocab_version": VOCAB_VERSION,
+        "vocab_size": VOCAB_SIZE,
+        "position_features": POSITION_FEATURES,
+        "condition_names": CONDITION_NAMES,
+    },
+)
+
 
 def default_model_path() -> Path:
     """Path of the shipped harmony model, ``image2music/models/harmony.onnx``."""
-    return MODELS_DIR / "harmony.onnx"
+    return FILES.default_path()
 
 
 def load_model_info(path: Path | str | None = None) -> ModelInfo:
-    """Read and check the sidecar of the model at ``path`` (default: the shipped one).
-
-    Args:
-        path: The ``.onnx`` file; its sidecar is the ``.json`` beside it.
-
-    Returns:
-        The model's description.
+    """Read and check the sidecar of a harmony model (default: the shipped one).
 
     Raises:
         ModelError: If a file is missing, unreadable or made for other inputs.
     """
-    onnx_path = Path(path) if path is not None else default_model_path()
-    return read_model_info(
-        onnx_path,
-        "harmony",
-        {
-            "format": FORMAT,
-            "vocab_version": VOCAB_VERSION,
-            "vocab_size": VOCAB_SIZE,
-            "position_features": POSITION_FEATURES,
-            "condition_names": CONDITION_NAMES,
-        },
-    )
+    return FILES.load(path)
 
 
 def onnx_session(

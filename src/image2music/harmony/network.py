@@ -28,7 +28,8 @@ from image2music.harmony.base import BAR_COUNTS
 from image2music.harmony.constraints import is_minor_mode
 from image2music.harmony.decoding import decode, tokens_to_progression
 from image2music.harmony.grid import STEPS_PER_BAR, condition_vector, position_features
-from image2music.harmony.model_files import HarmonyModelInfo, load_model_info, onnx_session
+from image2music.harmony.model_files import ONNX_INPUTS, HarmonyModelInfo, load_model_info
+from image2music.onnx_models import StepNetwork
 from image2music.types import COMMON_TIME, Emotion, Key, Progression, TimeSignature
 
 __all__ = ["NetworkHarmony", "OnnxStepModel", "score_sequences"]
@@ -43,31 +44,16 @@ class OnnxStepModel:
     """The ONNX network fed one chord at a time (implements :class:`~.decoding.StepModel`)."""
 
     def __init__(self, info: HarmonyModelInfo) -> None:
-        self._info = info
-        self._session = onnx_session(str(info.onnx_path))
-        self._h = np.zeros((info.num_layers, 1, info.hidden_size), dtype=np.float32)
-        self._position = position_features(1)
-        self._condition = np.zeros((1, 3), dtype=np.float32)
+        self._net = StepNetwork(info, ONNX_INPUTS, "harmony model")
 
     def start(self, n_steps: int, condition: NDArray[np.float32]) -> None:
         """Begin a sequence of ``n_steps`` steps with these conditioning inputs."""
-        self._position = position_features(n_steps)
-        self._condition = np.asarray(condition, dtype=np.float32).reshape(1, -1)
-        self._h = np.zeros_like(self._h)
+        self._net.begin({"position": position_features(n_steps)}, condition)
 
     def next_logits(self, prev_token: int, t: int) -> NDArray[np.float32]:
         """Logits for step ``t`` after ``prev_token``; advances the state."""
-        logits, self._h = self._session.run(
-            None,
-            {
-                "tokens": np.array([[prev_token]], dtype=np.int64),
-                "position": self._position[None, t : t + 1],
-                "condition": self._condition,
-                "h_in": self._h,
-                "start": np.array([1.0 if t == 0 else 0.0], dtype=np.float32),
-            },
-        )
-        return np.asarray(logits[0, 0], dtype=np.float32)
+        logits: NDArray[np.float32] = self._net.next_logits(prev_token, t)
+        return logits
 
 
 def score_sequences(
@@ -92,18 +78,9 @@ def score_sequences(
     position = np.zeros((b, t, len(position_features(1)[0])), dtype=np.float32)
     for i, n in enumerate(n_steps):
         position[i, : int(n)] = position_features(int(n))[:t]
-    session = onnx_session(str(info.onnx_path))
-    (logits, _h) = session.run(
-        None,
-        {
-            "tokens": inputs.astype(np.int64),
-            "position": position,
-            "condition": condition.astype(np.float32),
-            "h_in": np.zeros((info.num_layers, b, info.hidden_size), dtype=np.float32),
-            "start": np.ones(b, dtype=np.float32),
-        },
-    )
-    return np.asarray(logits, dtype=np.float32)
+    net = StepNetwork(info, ONNX_INPUTS, "harmony model")
+    logits: NDArray[np.float32] = net.score(inputs, {"position": position}, condition)
+    return logits
 
 
 class NetworkHarmony:

@@ -13,9 +13,10 @@ from typing import Any
 
 from image2music.melody.grid import CHORD_FEATURES, CONDITION_NAMES, POSITION_FEATURES
 from image2music.melody.tokens import VOCAB_SIZE, VOCAB_VERSION
-from image2music.onnx_models import MODELS_DIR, ModelInfo, onnx_session, read_model_info
+from image2music.onnx_models import ModelInfo, NetworkFiles
 
 __all__ = [
+    "FILES",
     "FORMAT",
     "ONNX_INPUTS",
     "ONNX_OUTPUTS",
@@ -39,39 +40,35 @@ ONNX_OUTPUTS: tuple[str, ...] = ("logits", "h_out")
 #: The melody network's model description (the shared :class:`ModelInfo`).
 MelodyModelInfo = ModelInfo
 
+#: The melody network's files and the sidecar fields this code needs.
+FILES = NetworkFiles(
+    "melody",
+    ONNX_INPUTS,
+    {
+        "format": FORMAT,
+        "vocab_version": VOCAB_VERSION,
+        "vocab_size": VOCAB_SIZE,
+        "chord_features": CHORD_FEATURES,
+        "position_features": POSITION_FEATURES,
+        "condition_names": CONDITION_NAMES,
+    },
+)
+
 
 def default_model_path() -> Path:
     """Path of the shipped melody model, ``image2music/models/melody.onnx``."""
-    return MODELS_DIR / "melody.onnx"
+    return FILES.default_path()
 
 
 def load_model_info(path: Path | str | None = None) -> ModelInfo:
-    """Read and check the sidecar of the model at ``path`` (default: the shipped one).
-
-    Args:
-        path: The ``.onnx`` file; its sidecar is the ``.json`` beside it.
-
-    Returns:
-        The model's description.
+    """Read and check the sidecar of a melody model (default: the shipped one).
 
     Raises:
         ModelError: If a file is missing, unreadable or made for other inputs.
     """
-    onnx_path = Path(path) if path is not None else default_model_path()
-    return read_model_info(
-        onnx_path,
-        "melody",
-        {
-            "format": FORMAT,
-            "vocab_version": VOCAB_VERSION,
-            "vocab_size": VOCAB_SIZE,
-            "chord_features": CHORD_FEATURES,
-            "position_features": POSITION_FEATURES,
-            "condition_names": CONDITION_NAMES,
-        },
-    )
+    return FILES.load(path)
 
 
 def melody_session(info: ModelInfo) -> Any:
     """The process-wide onnxruntime session of a melody model (created on first use)."""
-    return onnx_session(str(info.onnx_path), ONNX_INPUTS, "melody model")
+    return FILES.session(info)

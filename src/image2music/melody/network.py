@@ -28,7 +28,8 @@ from image2music.harmony.constraints import is_minor_mode
 from image2music.melody.constraints import DecodingSettings
 from image2music.melody.decoding import decode, tokens_to_melody
 from image2music.melody.grid import chord_features, condition_vector, position_features
-from image2music.melody.model_files import MelodyModelInfo, load_model_info, melody_session
+from image2music.melody.model_files import ONNX_INPUTS, MelodyModelInfo, load_model_info
+from image2music.onnx_models import StepNetwork
 from image2music.types import Emotion, Melody, Progression
 
 __all__ = ["NetworkMelody", "OnnxMelodyStepModel", "score_melodies"]
@@ -43,33 +44,17 @@ class OnnxMelodyStepModel:
     """The ONNX network fed one id at a time (implements :class:`~.decoding.StepModel`)."""
 
     def __init__(self, info: MelodyModelInfo) -> None:
-        self._session = melody_session(info)
-        self._h = np.zeros((info.num_layers, 1, info.hidden_size), dtype=np.float32)
-        self._chords = chord_features(np.zeros(1, dtype=np.int64))
-        self._position = position_features(1)
-        self._condition = np.zeros((1, 3), dtype=np.float32)
+        self._net = StepNetwork(info, ONNX_INPUTS, "melody model")
 
     def start(self, chords: NDArray[np.integer], condition: NDArray[np.float32]) -> None:
         """Begin a melody over these per-step chord ids with these conditioning inputs."""
-        self._chords = chord_features(chords)
-        self._position = position_features(len(chords))
-        self._condition = np.asarray(condition, dtype=np.float32).reshape(1, -1)
-        self._h = np.zeros_like(self._h)
+        steps = {"chords": chord_features(chords), "position": position_features(len(chords))}
+        self._net.begin(steps, condition)
 
     def next_logits(self, prev_token: int, t: int) -> NDArray[np.float32]:
         """Logits for step ``t`` after ``prev_token``; advances the state."""
-        logits, self._h = self._session.run(
-            None,
-            {
-                "tokens": np.array([[prev_token]], dtype=np.int64),
-                "chords": self._chords[None, t : t + 1],
-                "position": self._position[None, t : t + 1],
-                "condition": self._condition,
-                "h_in": self._h,
-                "start": np.array([1.0 if t == 0 else 0.0], dtype=np.float32),
-            },
-        )
-        return np.asarray(logits[0, 0], dtype=np.float32)
+        logits: NDArray[np.float32] = self._net.next_logits(prev_token, t)
+        return logits
 
 
 def score_melodies(
@@ -90,20 +75,13 @@ def score_melodies(
         ``(B, T, vocabulary)`` logits.
     """
     b, t = inputs.shape
-    (logits, _h) = melody_session(info).run(
-        None,
-        {
-            "tokens": inputs.astype(np.int64),
-            "chords": np.stack([chord_features(c) for c in chords]).astype(np.float32),
-            "position": np.broadcast_to(position_features(t), (b, *position_features(t).shape))
-            .astype(np.float32)
-            .copy(),
-            "condition": condition.astype(np.float32),
-            "h_in": np.zeros((info.num_layers, b, info.hidden_size), dtype=np.float32),
-            "start": np.ones(b, dtype=np.float32),
-        },
-    )
-    return np.asarray(logits, dtype=np.float32)
+    steps = {
+        "chords": np.stack([chord_features(c) for c in chords]),
+        "position": np.broadcast_to(position_features(t), (b, *position_features(t).shape)),
+    }
+    net = StepNetwork(info, ONNX_INPUTS, "melody model")
+    logits: NDArray[np.float32] = net.score(inputs, steps, condition)
+    return logits
 
 
 class NetworkMelody:
