@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -27,16 +28,16 @@ def trained(corpus: FakeCorpus, tmp_path_factory: pytest.TempPathFactory) -> Pat
 
     need("torch", "training the harmony network")
     need("onnx", "exporting the harmony network")
-    from image2music.training.harmony_model import HarmonyModelConfig
     from image2music.training.harmony_run import run_training
-    from image2music.training.harmony_train import TrainConfig
+    from image2music.training.loop import TrainConfig
+    from image2music.training.sequence_model import HARMONY_NETWORK
 
     out = tmp_path_factory.mktemp("run")
     summary = run_training(
         corpus,
         out,
         TrainConfig(epochs=2, batch_size=8, seed=3, threads=1),
-        HarmonyModelConfig(embed_dim=8, hidden_size=16, num_layers=2, dropout=0.1),
+        replace(HARMONY_NETWORK, embed_dim=8, hidden_size=16, num_layers=2, dropout=0.1),
         install=True,
         install_path=out / "installed" / "harmony.onnx",
     )
@@ -61,13 +62,13 @@ def test_run_writes_checkpoint_onnx_sidecar_history(trained: Path) -> None:
 def test_checkpoint_rebuilds_its_model(trained: Path) -> None:
     import torch
 
-    from image2music.training.harmony_model import load_checkpoint
+    from image2music.training.sequence_model import load_checkpoint
 
-    model, ckpt = load_checkpoint(trained.parent / "harmony.pt")
+    model, ckpt = load_checkpoint(trained.parent / "harmony.pt", "harmony")
     assert ckpt["model_args"]["hidden_size"] == 16 and not model.training
     assert ckpt["corpus"]["content_hash"] == "f" * 64 and ckpt["package_version"]
     assert ckpt["train_config"]["epochs"] == 2 and "metrics" in ckpt
-    again, _ = load_checkpoint(trained.parent / "harmony.pt")
+    again, _ = load_checkpoint(trained.parent / "harmony.pt", "harmony")
     x = torch.tensor([[1, 5, 22]])
     pos = torch.from_numpy(position_features(3))[None]
     cond = torch.tensor([[0.5, -0.5, 0.0]])
@@ -80,9 +81,9 @@ def test_checkpoint_rebuilds_its_model(trained: Path) -> None:
 def test_onnx_matches_torch(trained: Path) -> None:
     import torch
 
-    from image2music.training.harmony_model import load_checkpoint
+    from image2music.training.sequence_model import load_checkpoint
 
-    model, _ = load_checkpoint(trained.parent / "harmony.pt")
+    model, _ = load_checkpoint(trained.parent / "harmony.pt", "harmony")
     rng = np.random.default_rng(0)
     b, t = 3, 7
     tokens = rng.integers(5, 209, size=(b, t)).astype(np.int64)
@@ -156,13 +157,14 @@ def test_training_is_reproducible_for_a_seed(corpus: FakeCorpus) -> None:
     torch = need("torch", "training the harmony network")
     from image2music.sequences.dataset import load_examples
     from image2music.sequences.labels import LabelScaler
-    from image2music.training.harmony_model import HarmonyModelConfig
-    from image2music.training.harmony_train import TrainConfig, train_model
+    from image2music.training.harmony_train import train_model
+    from image2music.training.loop import TrainConfig
+    from image2music.training.sequence_model import HARMONY_NETWORK
 
     train, valid = load_examples(corpus, "train"), load_examples(corpus, "valid")
     scaler = LabelScaler.fit(train)
     cfg = TrainConfig(epochs=1, batch_size=8, seed=5, threads=1, label_dropout=0.5)
-    mc = HarmonyModelConfig(embed_dim=4, hidden_size=8, num_layers=1)
+    mc = replace(HARMONY_NETWORK, embed_dim=4, hidden_size=8, num_layers=1)
     a = train_model(train, valid, scaler, cfg, mc)
     b = train_model(train, valid, scaler, cfg, mc)
     for (ka, va), (_kb, vb) in zip(

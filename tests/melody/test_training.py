@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -28,16 +29,16 @@ def trained(mcorpus: FakeCorpus, tmp_path_factory: pytest.TempPathFactory) -> Pa
 
     need("torch", "training the melody network")
     need("onnx", "exporting the melody network")
-    from image2music.training.harmony_train import TrainConfig
-    from image2music.training.melody_model import MelodyModelConfig
+    from image2music.training.loop import TrainConfig
     from image2music.training.melody_run import run_melody_training
+    from image2music.training.sequence_model import MELODY_NETWORK
 
     out = tmp_path_factory.mktemp("mrun")
     summary = run_melody_training(
         mcorpus,
         out,
         TrainConfig(epochs=2, batch_size=8, seed=3, threads=1, lr=5e-3),
-        MelodyModelConfig(embed_dim=8, hidden_size=16, num_layers=2, dropout=0.1),
+        replace(MELODY_NETWORK, embed_dim=8, hidden_size=16, num_layers=2, dropout=0.1),
         install=True,
         install_path=out / "installed" / "melody.onnx",
     )
@@ -64,10 +65,10 @@ def test_checkpoint_rebuilds_and_onnx_matches_torch(trained: Path, mcorpus: Fake
     import torch
 
     from image2music.sequences.melody_dataset import load_melody_examples
-    from image2music.training.melody_model import load_checkpoint
     from image2music.training.melody_train import make_melody_tensors
+    from image2music.training.sequence_model import load_checkpoint
 
-    model, ckpt = load_checkpoint(trained.parent / "melody.pt")
+    model, ckpt = load_checkpoint(trained.parent / "melody.pt", "melody")
     assert ckpt["model_args"]["hidden_size"] == 16
     ex = load_melody_examples(mcorpus, "test")
     cond = np.tile(condition_vector(0.3, -0.2, False), (len(ex), 1))
@@ -76,8 +77,7 @@ def test_checkpoint_rebuilds_and_onnx_matches_torch(trained: Path, mcorpus: Fake
     with torch.no_grad():
         ref, _ = model(
             tensors.inputs,
-            tensors.chords,
-            tensors.position,
+            *tensors.steps,
             tensors.condition,
             torch.zeros(2, b, 16),
             torch.ones(b),

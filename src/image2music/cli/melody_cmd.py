@@ -10,10 +10,15 @@ from __future__ import annotations
 import json
 import math
 import sys
+from dataclasses import replace
 from pathlib import Path
 from typing import Annotated, Any
 
 import typer
+
+from image2music.training.architectures import ARCHITECTURES
+
+_MELODY = ARCHITECTURES["melody"]
 
 __all__ = ["evaluate_melody", "train_melody"]
 
@@ -34,6 +39,15 @@ def train_melody(
         Path, typer.Option(help="Folder for melody.pt, melody.onnx, melody.json, history.json.")
     ] = Path("runs/melody"),
     cache_dir: Annotated[Path | None, typer.Option("--cache-dir", help=_CACHE_HELP)] = None,
+    label_dropout: Annotated[
+        float,
+        typer.Option(
+            min=0.0,
+            max=1.0,
+            help="Share of sequences trained with valence and arousal withheld (the shipped"
+            " melody model used 0).",
+        ),
+    ] = 0.0,
     max_minutes: Annotated[
         float, typer.Option(min=0.1, help="Stop training after this many minutes.")
     ] = 25.0,
@@ -42,10 +56,16 @@ def train_melody(
     patience: Annotated[
         int, typer.Option(min=1, help="Epochs without validation gain before stopping.")
     ] = 3,
-    hidden_size: Annotated[int, typer.Option(min=8, help="GRU state size per layer.")] = 192,
-    layers: Annotated[int, typer.Option(min=1, max=4, help="Stacked GRU layers.")] = 2,
-    embed_dim: Annotated[int, typer.Option(min=4, help="Melody-id embedding size.")] = 48,
-    dropout: Annotated[float, typer.Option(min=0.0, max=0.9, help="Dropout.")] = 0.2,
+    hidden_size: Annotated[int, typer.Option(min=8, help="GRU state size per layer.")] = _MELODY[
+        "hidden_size"
+    ],
+    layers: Annotated[int, typer.Option(min=1, max=4, help="Stacked GRU layers.")] = _MELODY[
+        "num_layers"
+    ],
+    embed_dim: Annotated[int, typer.Option(min=4, help="Melody-id embedding size.")] = _MELODY[
+        "embed_dim"
+    ],
+    dropout: Annotated[float, typer.Option(min=0.0, max=0.9, help="Dropout.")] = _MELODY["dropout"],
     threads: Annotated[int, typer.Option(min=1, help="CPU threads for torch.")] = 2,
     all_licences: Annotated[
         bool,
@@ -70,9 +90,9 @@ def train_melody(
     if importlib.util.find_spec("torch") is None:  # torch itself loads in image2music.training
         raise _fail("training needs torch: install it with  pip install 'image2music[train]'")
     from image2music.data import load_corpus
-    from image2music.training.harmony_train import EpochStats, TrainConfig
-    from image2music.training.melody_model import MelodyModelConfig
+    from image2music.training.loop import EpochStats, TrainConfig
     from image2music.training.melody_run import run_melody_training
+    from image2music.training.sequence_model import MELODY_NETWORK
 
     if install and all_licences:
         raise _fail("--install ships the weights: not with --all-licences")
@@ -87,11 +107,16 @@ def train_melody(
         patience=patience,
         seed=seed,
         threads=threads,
+        label_dropout=label_dropout,
         max_minutes=max_minutes,
         permissive_only=not all_licences,
     )
-    model_config = MelodyModelConfig(
-        embed_dim=embed_dim, hidden_size=hidden_size, num_layers=layers, dropout=dropout
+    model_config = replace(
+        MELODY_NETWORK,
+        embed_dim=embed_dim,
+        hidden_size=hidden_size,
+        num_layers=layers,
+        dropout=dropout,
     )
 
     def on_epoch(s: EpochStats) -> None:

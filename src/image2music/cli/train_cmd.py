@@ -7,10 +7,15 @@ with status 1.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 from typing import Annotated
 
 import typer
+
+from image2music.training.architectures import ARCHITECTURES
+
+_HARMONY = ARCHITECTURES["harmony"]
 
 __all__ = ["build_train_cli"]
 
@@ -42,10 +47,18 @@ def harmony(
     patience: Annotated[
         int, typer.Option(min=1, help="Epochs without validation gain before stopping.")
     ] = 3,
-    hidden_size: Annotated[int, typer.Option(min=8, help="GRU state size per layer.")] = 384,
-    layers: Annotated[int, typer.Option(min=1, max=4, help="Stacked GRU layers.")] = 1,
-    embed_dim: Annotated[int, typer.Option(min=4, help="Chord embedding size.")] = 64,
-    dropout: Annotated[float, typer.Option(min=0.0, max=0.9, help="Dropout.")] = 0.4,
+    hidden_size: Annotated[int, typer.Option(min=8, help="GRU state size per layer.")] = _HARMONY[
+        "hidden_size"
+    ],
+    layers: Annotated[int, typer.Option(min=1, max=4, help="Stacked GRU layers.")] = _HARMONY[
+        "num_layers"
+    ],
+    embed_dim: Annotated[int, typer.Option(min=4, help="Chord embedding size.")] = _HARMONY[
+        "embed_dim"
+    ],
+    dropout: Annotated[float, typer.Option(min=0.0, max=0.9, help="Dropout.")] = _HARMONY[
+        "dropout"
+    ],
     threads: Annotated[int, typer.Option(min=1, help="CPU threads for torch.")] = 2,
     label_dropout: Annotated[
         float,
@@ -79,9 +92,9 @@ def harmony(
     if importlib.util.find_spec("torch") is None:  # torch itself loads in image2music.training
         raise _fail("training needs torch: install it with  pip install 'image2music[train]'")
     from image2music.data import load_corpus
-    from image2music.training.harmony_model import HarmonyModelConfig
     from image2music.training.harmony_run import run_training
-    from image2music.training.harmony_train import EpochStats, TrainConfig
+    from image2music.training.loop import EpochStats, TrainConfig
+    from image2music.training.sequence_model import HARMONY_NETWORK
 
     if install and all_licences:
         raise _fail("--install ships the weights: not with --all-licences")
@@ -101,8 +114,12 @@ def harmony(
         max_minutes=max_minutes,
         permissive_only=not all_licences,
     )
-    model_config = HarmonyModelConfig(
-        embed_dim=embed_dim, hidden_size=hidden_size, num_layers=layers, dropout=dropout
+    model_config = replace(
+        HARMONY_NETWORK,
+        embed_dim=embed_dim,
+        hidden_size=hidden_size,
+        num_layers=layers,
+        dropout=dropout,
     )
     progress = Progress(
         TextColumn("epoch {task.fields[epoch]:>2}"),

@@ -1,9 +1,9 @@
 """Exporting the networks (harmony, melody) to ONNX, writing their sidecars, installing them.
 
-The ONNX graph has the inputs and outputs of
-:data:`image2music.harmony.model_files.ONNX_INPUTS` / ``ONNX_OUTPUTS`` with
-dynamic batch and time axes, so one file serves step-by-step sampling
-(``T = 1``, carrying ``h_out`` into ``h_in``) and whole-sequence scoring.
+The ONNX graph has the inputs of :attr:`ConditionedGRU.input_names` and the
+outputs ``logits`` and ``h_out``, with dynamic batch and time axes, so one
+file serves step-by-step sampling (``T = 1``, carrying ``h_out`` into
+``h_in``) and whole-sequence scoring.
 It is written with torch's TorchScript-based exporter (opset 17), which
 needs the ``onnx`` package (extra ``train``).
 """
@@ -18,8 +18,8 @@ from typing import Any
 
 import torch
 
-from image2music.harmony.model_files import ONNX_INPUTS, ONNX_OUTPUTS, default_model_path
-from image2music.training.harmony_model import ChordGRU
+from image2music.harmony.model_files import default_model_path
+from image2music.training.sequence_model import ConditionedGRU
 
 __all__ = ["OPSET", "export_graph", "export_onnx", "install_model", "write_sidecar"]
 
@@ -27,8 +27,11 @@ __all__ = ["OPSET", "export_graph", "export_onnx", "install_model", "write_sidec
 OPSET = 17
 
 
-def export_onnx(model: ChordGRU, path: Path) -> Path:
-    """Export ``model`` (put in eval mode) to ``path`` and check the file with ``onnx``.
+def export_onnx(model: ConditionedGRU, path: Path) -> Path:
+    """Export a sequence network (put in eval mode) to ``path`` and check it with ``onnx``.
+
+    The graph's inputs are :attr:`ConditionedGRU.input_names` (``chords`` only
+    for a network with chord inputs); outputs ``logits`` and ``h_out``.
 
     Args:
         model: The trained network.
@@ -40,14 +43,16 @@ def export_onnx(model: ChordGRU, path: Path) -> Path:
     model.eval()
     c = model.config
     b, t = 2, 3
+    chords = (torch.zeros(b, t, c.n_chord),) if c.n_chord else ()
     example = (
         torch.full((b, t), 5, dtype=torch.long),
+        *chords,
         torch.zeros(b, t, c.n_position),
         torch.zeros(b, c.n_condition),
         torch.zeros(c.num_layers, b, c.hidden_size),
         torch.ones(b),
     )
-    return export_graph(model, path, example, ONNX_INPUTS, ONNX_OUTPUTS)
+    return export_graph(model, path, example, model.input_names, ("logits", "h_out"))
 
 
 def export_graph(

@@ -30,14 +30,9 @@ from image2music.harmony.tokens import VOCAB_VERSION
 from image2music.sequences.dataset import HarmonyExamples, PhraseSource, load_examples
 from image2music.sequences.labels import LabelScaler
 from image2music.training.export import export_onnx, install_model, write_sidecar
-from image2music.training.harmony_model import HarmonyModelConfig, save_checkpoint
-from image2music.training.harmony_train import (
-    EpochStats,
-    TrainConfig,
-    evaluate_model,
-    make_tensors,
-    train_model,
-)
+from image2music.training.harmony_train import evaluate_model, make_tensors, train_model
+from image2music.training.loop import EpochStats, TrainConfig
+from image2music.training.sequence_model import SequenceModelConfig, save_checkpoint
 from image2music.version import __version__
 
 __all__ = ["DECODING_DEFAULTS", "RunSummary", "run_training"]
@@ -83,7 +78,7 @@ def run_training(
     corpus: PhraseSource,
     out_dir: Path,
     config: TrainConfig,
-    model_config: HarmonyModelConfig,
+    model_config: SequenceModelConfig,
     *,
     install: bool = False,
     install_path: Path | None = None,

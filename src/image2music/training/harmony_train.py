@@ -1,122 +1,43 @@
-"""Training the harmony network: teacher forcing, validation each epoch, early stopping.
+"""Training the harmony network: its tensors and figures, over the one training loop.
 
-Reproducible for a seed: the seed fixes torch's generator (initial weights,
-dropout) and the numpy generator that shuffles the batches; torch runs on
-``threads`` CPU threads (default 2). The default data are the permissively
-licensed 4/4 phrases (POP909, Billboard, OpenEWLD) of the
-corpus's ``train`` split, validated on ``valid``; see :mod:`.dataset` and
-:mod:`.labels`.
-
-The loss is the cross-entropy of the next half-bar chord; targets that are
-``N``, ``UNK`` or padding are ignored. Adam with gradient clipping; the
-learning rate halves when the validation loss stalls, and training stops
-after ``patience`` epochs without improvement (or ``max_minutes``), keeping
-the best epoch's weights.
+The loop, its seeding, optimiser, stopping rules and label noise/dropout are
+:mod:`image2music.training.loop`'s. The harmony network adds what is its own:
+the tensors of its examples (the previous half-bar chord in, the next chord
+out; targets that are ``N``, ``UNK`` or padding are not scored; the
+position inputs per step) and its validation figures (probabilities
+renormalised over real chords). The default data are the permissively
+licensed 4/4 phrases (POP909, Billboard, OpenEWLD) of the corpus's ``train``
+split, validated on ``valid``; see :mod:`image2music.sequences`.
 """
 
 from __future__ import annotations
 
-import copy
 import math
-import time
 from collections.abc import Callable
-from dataclasses import asdict, dataclass, field
-from typing import Any
 
 import numpy as np
 import torch
 from numpy.typing import NDArray
-from torch import Tensor, nn
 
 from image2music.harmony.grid import position_features
 from image2music.harmony.tokens import BOS, FIRST_CHORD_ID
 from image2music.sequences.dataset import HarmonyExamples
 from image2music.sequences.labels import LabelScaler
-from image2music.training.harmony_model import ChordGRU, HarmonyModelConfig
+from image2music.training.loop import (
+    IGNORE,
+    EpochStats,
+    SequenceTensors,
+    TrainConfig,
+    TrainResult,
+    forward,
+    train_sequences,
+)
+from image2music.training.sequence_model import ConditionedGRU, SequenceModelConfig
 
-__all__ = [
-    "IGNORE",
-    "EpochStats",
-    "TrainConfig",
-    "TrainResult",
-    "TrainTensors",
-    "evaluate_model",
-    "make_tensors",
-    "train_model",
-]
-
-#: Target value that the loss ignores.
-IGNORE = -100
+__all__ = ["evaluate_model", "make_tensors", "train_model"]
 
 
-@dataclass(frozen=True)
-class TrainConfig:
-    """How to train.
-
-    Attributes:
-        epochs: Most passes over the training data (default 30).
-        batch_size: Sequences per step (default 64).
-        lr: Adam learning rate (default 2e-3).
-        weight_decay: Adam weight decay (default 1e-6).
-        grad_clip: Largest gradient norm (default 1.0).
-        patience: Epochs without a better validation loss before stopping (default 3).
-        lr_patience: Epochs without improvement before halving the learning rate (default 1).
-        label_noise: Standard deviation of Gaussian noise added to the valence
-            and arousal labels while training (default 0.05), so the network
-            reads them as a continuum rather than memorising phrases.
-        label_dropout: Share of training sequences (redrawn every batch) whose
-            valence and arousal are withheld, i.e. set to 0 (default 0.0;
-            ``train harmony`` uses 0.25). The network then also learns to
-            predict from the chords alone when the emotion is neutral, instead
-            of relying on labels that were computed from the phrase itself.
-        seed: Seed of every random choice (default 0).
-        threads: CPU threads for torch (default 2).
-        max_minutes: Wall-clock budget; training stops after the epoch that passes it
-            (default 25).
-        permissive_only: Train only on permissively licensed songs (default True:
-            the shipped weights).
-    """
-
-    epochs: int = 30
-    batch_size: int = 64
-    lr: float = 2e-3
-    weight_decay: float = 1e-6
-    grad_clip: float = 1.0
-    patience: int = 3
-    lr_patience: int = 1
-    label_noise: float = 0.05
-    label_dropout: float = 0.0
-    seed: int = 0
-    threads: int = 2
-    max_minutes: float = 25.0
-    permissive_only: bool = True
-
-    def to_dict(self) -> dict[str, Any]:
-        """The fields as a JSON-ready dict."""
-        return asdict(self)
-
-
-@dataclass(frozen=True)
-class TrainTensors:
-    """One split as tensors.
-
-    Attributes:
-        inputs: ``(N, T)`` ids fed at each step (``BOS`` then the previous chord).
-        targets: ``(N, T)`` ids to predict, :data:`IGNORE` where not scored.
-        position: ``(N, T, P)`` position inputs.
-        condition: ``(N, C)`` conditioning inputs.
-    """
-
-    inputs: Tensor
-    targets: Tensor
-    position: Tensor
-    condition: Tensor
-
-    def __len__(self) -> int:
-        return int(self.inputs.shape[0])
-
-
-def make_tensors(ex: HarmonyExamples, condition: NDArray[np.float32]) -> TrainTensors:
+def make_tensors(ex: HarmonyExamples, condition: NDArray[np.float32]) -> SequenceTensors:
     """Teacher-forcing tensors of a split.
 
     Args:
@@ -136,67 +57,18 @@ def make_tensors(ex: HarmonyExamples, condition: NDArray[np.float32]) -> TrainTe
     position = np.zeros((n, t, position_features(1).shape[1]), dtype=np.float32)
     for i, k in enumerate(ex.n_steps):
         position[i, : int(k)] = position_features(int(k))
-    return TrainTensors(
+    return SequenceTensors(
         inputs=torch.from_numpy(inputs),
         targets=torch.from_numpy(targets.astype(np.int64)),
-        position=torch.from_numpy(position),
+        steps=(torch.from_numpy(position),),
         condition=torch.from_numpy(np.asarray(condition, dtype=np.float32)),
     )
 
 
-@dataclass(frozen=True)
-class EpochStats:
-    """Figures of one epoch.
-
-    Attributes:
-        epoch: 1-based epoch.
-        train_loss: Mean training cross-entropy (nats per chord).
-        valid_loss: Validation cross-entropy (nats per chord).
-        valid_perplexity: ``exp(valid_loss)``.
-        valid_top1: Validation next-chord accuracy.
-        lr: Learning rate used.
-        seconds: Wall-clock time of the epoch.
-    """
-
-    epoch: int
-    train_loss: float
-    valid_loss: float
-    valid_perplexity: float
-    valid_top1: float
-    lr: float
-    seconds: float
-
-
-@dataclass
-class TrainResult:
-    """What :func:`train_model` returns.
-
-    Attributes:
-        model: The best model (eval mode).
-        history: One :class:`EpochStats` per epoch run.
-        best_epoch: Epoch whose weights were kept.
-        seconds: Total training time.
-        stopped: Why training ended: ``"epochs"``, ``"early_stopping"`` or ``"time"``.
-    """
-
-    model: ChordGRU
-    history: list[EpochStats] = field(default_factory=list)
-    best_epoch: int = 0
-    seconds: float = 0.0
-    stopped: str = "epochs"
-
-
-def _run(model: ChordGRU, data: TrainTensors, idx: Tensor) -> Tensor:
-    b = len(idx)
-    h = torch.zeros(model.config.num_layers, b, model.config.hidden_size)
-    logits: Tensor = model(
-        data.inputs[idx], data.position[idx], data.condition[idx], h, torch.ones(b)
-    )[0]
-    return logits
-
-
 @torch.no_grad()
-def evaluate_model(model: ChordGRU, data: TrainTensors, batch_size: int = 512) -> dict[str, float]:
+def evaluate_model(
+    model: ConditionedGRU, data: SequenceTensors, batch_size: int = 512
+) -> dict[str, float]:
     """Cross-entropy, perplexity and top-1 accuracy on scored targets.
 
     Probabilities are renormalised over real chords (as in the evaluation).
@@ -213,7 +85,7 @@ def evaluate_model(model: ChordGRU, data: TrainTensors, batch_size: int = 512) -
     total, correct, count = 0.0, 0, 0
     for lo in range(0, len(data), batch_size):
         idx = torch.arange(lo, min(lo + batch_size, len(data)))
-        logits = _run(model, data, idx)[..., FIRST_CHORD_ID:]
+        logits = forward(model, data, idx)[..., FIRST_CHORD_ID:]
         tgt = data.targets[idx]
         mask = tgt != IGNORE
         logp = torch.log_softmax(logits[mask], dim=-1)
@@ -235,12 +107,12 @@ def train_model(
     valid: HarmonyExamples,
     scaler: LabelScaler,
     config: TrainConfig,
-    model_config: HarmonyModelConfig,
+    model_config: SequenceModelConfig,
     *,
     on_batch: Callable[[int, int, int, float], None] | None = None,
     on_epoch: Callable[[EpochStats], None] | None = None,
 ) -> TrainResult:
-    """Train a :class:`ChordGRU` (see the module docstring).
+    """Train the harmony network with :func:`~image2music.training.loop.train_sequences`.
 
     Args:
         train: Training examples.
@@ -254,75 +126,8 @@ def train_model(
     Returns:
         The best model and the history.
     """
-    torch.manual_seed(config.seed)
-    torch.set_num_threads(max(1, config.threads))
-    rng = np.random.default_rng(config.seed)
-    model = ChordGRU(model_config)
     tr = make_tensors(train, scaler.conditions(train))
     va = make_tensors(valid, scaler.conditions(valid))
-    opt = torch.optim.Adam(model.parameters(), lr=config.lr, weight_decay=config.weight_decay)
-    sched = torch.optim.lr_scheduler.ReduceLROnPlateau(opt, factor=0.5, patience=config.lr_patience)
-    loss_fn = nn.CrossEntropyLoss(ignore_index=IGNORE)
-    noise_gen = torch.Generator().manual_seed(config.seed + 1)
-    result = TrainResult(model=model)
-    best_loss, best_state, bad = math.inf, copy.deepcopy(model.state_dict()), 0
-    t_start = time.perf_counter()
-    n_batches = max(1, math.ceil(len(tr) / config.batch_size))
-    for epoch in range(1, config.epochs + 1):
-        t0 = time.perf_counter()
-        model.train()
-        order = torch.from_numpy(rng.permutation(len(tr)))
-        running = 0.0
-        for b in range(n_batches):
-            idx = order[b * config.batch_size : (b + 1) * config.batch_size]
-            if len(idx) == 0:
-                continue
-            cond = tr.condition[idx].clone()
-            if config.label_noise > 0:
-                noise = torch.randn(len(idx), 2, generator=noise_gen) * config.label_noise
-                cond[:, :2] = (cond[:, :2] + noise).clamp(-1.0, 1.0)
-            if config.label_dropout > 0:
-                drop = torch.rand(len(idx), generator=noise_gen) < config.label_dropout
-                cond[drop, :2] = 0.0
-            h = torch.zeros(model_config.num_layers, len(idx), model_config.hidden_size)
-            logits, _ = model(tr.inputs[idx], tr.position[idx], cond, h, torch.ones(len(idx)))
-            loss = loss_fn(logits.reshape(-1, logits.shape[-1]), tr.targets[idx].reshape(-1))
-            opt.zero_grad()
-            loss.backward()
-            nn.utils.clip_grad_norm_(model.parameters(), config.grad_clip)
-            opt.step()
-            value = float(loss.detach())
-            running = value if b == 0 else 0.95 * running + 0.05 * value
-            if on_batch is not None:
-                on_batch(epoch, b + 1, n_batches, running)
-        stats = evaluate_model(model, va)
-        lr = float(opt.param_groups[0]["lr"])
-        sched.step(stats["loss"])
-        es = EpochStats(
-            epoch=epoch,
-            train_loss=running,
-            valid_loss=stats["loss"],
-            valid_perplexity=stats["perplexity"],
-            valid_top1=stats["top1"],
-            lr=lr,
-            seconds=time.perf_counter() - t0,
-        )
-        result.history.append(es)
-        if on_epoch is not None:
-            on_epoch(es)
-        if stats["loss"] < best_loss - 1e-4:
-            best_loss, bad = stats["loss"], 0
-            best_state = copy.deepcopy(model.state_dict())
-            result.best_epoch = epoch
-        else:
-            bad += 1
-            if bad >= config.patience:
-                result.stopped = "early_stopping"
-                break
-        if time.perf_counter() - t_start > 60.0 * config.max_minutes:
-            result.stopped = "time"
-            break
-    model.load_state_dict(best_state)
-    model.eval()
-    result.seconds = time.perf_counter() - t_start
-    return result
+    return train_sequences(
+        model_config, tr, va, config, evaluate_model, on_batch=on_batch, on_epoch=on_epoch
+    )

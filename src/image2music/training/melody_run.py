@@ -20,26 +20,24 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
-import torch
-
 from image2music.errors import DataError
 from image2music.melody.grid import CHORD_FEATURES, CONDITION_NAMES, POSITION_FEATURES
-from image2music.melody.model_files import FORMAT, ONNX_INPUTS, ONNX_OUTPUTS, default_model_path
+from image2music.melody.model_files import FORMAT, default_model_path
 from image2music.melody.tokens import VOCAB_VERSION
 from image2music.sequences.dataset import PhraseSource
 from image2music.sequences.labels import LabelScaler
 from image2music.sequences.melody_dataset import MelodyExamples, load_melody_examples
-from image2music.training.export import export_graph, install_model, write_sidecar
-from image2music.training.harmony_train import EpochStats, TrainConfig
-from image2music.training.melody_model import MelodyGRU, MelodyModelConfig, save_checkpoint
+from image2music.training.export import export_onnx, install_model, write_sidecar
+from image2music.training.loop import EpochStats, TrainConfig
 from image2music.training.melody_train import (
     evaluate_melody_model,
     make_melody_tensors,
     train_melody_model,
 )
+from image2music.training.sequence_model import SequenceModelConfig, save_checkpoint
 from image2music.version import __version__
 
-__all__ = ["DECODING_DEFAULTS", "MelodyRunSummary", "export_melody_onnx", "run_melody_training"]
+__all__ = ["DECODING_DEFAULTS", "MelodyRunSummary", "run_melody_training"]
 
 #: Decoding settings recorded in the sidecar (the defaults of
 #: :class:`~image2music.melody.network.NetworkMelody`).
@@ -72,26 +70,11 @@ class MelodyRunSummary:
     sidecar: dict[str, Any]
 
 
-def export_melody_onnx(model: MelodyGRU, path: Path) -> Path:
-    """Export a melody network to ONNX (dynamic batch and time axes) and check it."""
-    c = model.config
-    b, t = 2, 3
-    example = (
-        torch.full((b, t), 5, dtype=torch.long),
-        torch.zeros(b, t, c.n_chord),
-        torch.zeros(b, t, c.n_position),
-        torch.zeros(b, c.n_condition),
-        torch.zeros(c.num_layers, b, c.hidden_size),
-        torch.ones(b),
-    )
-    return export_graph(model, path, example, ONNX_INPUTS, ONNX_OUTPUTS)
-
-
 def run_melody_training(
     corpus: PhraseSource,
     out_dir: Path,
     config: TrainConfig,
-    model_config: MelodyModelConfig,
+    model_config: SequenceModelConfig,
     *,
     install: bool = False,
     install_path: Path | None = None,
@@ -189,7 +172,7 @@ def run_melody_training(
         k: v for k, v in sidecar.items() if k not in ("format", "model_config", "train_config")
     }
     save_checkpoint(checkpoint, result.model, train_config=config.to_dict(), extra=extra)
-    onnx_path = export_melody_onnx(result.model, out_dir / "melody.onnx")
+    onnx_path = export_onnx(result.model, out_dir / "melody.onnx")
     write_sidecar(onnx_path, sidecar)
     (out_dir / "history.json").write_text(
         json.dumps(sidecar["training"]["history"], indent=1) + "\n", encoding="utf-8"
