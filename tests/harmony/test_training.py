@@ -28,12 +28,14 @@ def trained(corpus: FakeCorpus, tmp_path_factory: pytest.TempPathFactory) -> Pat
 
     need("torch", "training the harmony network")
     need("onnx", "exporting the harmony network")
-    from image2music.training.harmony_run import run_training
+    from image2music.training.harmony_run import HARMONY_RUN
     from image2music.training.loop import TrainConfig
+    from image2music.training.run import run_network
     from image2music.training.sequence_model import HARMONY_NETWORK
 
     out = tmp_path_factory.mktemp("run")
-    summary = run_training(
+    summary = run_network(
+        HARMONY_RUN,
         corpus,
         out,
         TrainConfig(epochs=2, batch_size=8, seed=3, threads=1),

@@ -30,11 +30,13 @@ def trained(mcorpus: FakeCorpus, tmp_path_factory: pytest.TempPathFactory) -> Pa
     need("torch", "training the melody network")
     need("onnx", "exporting the melody network")
     from image2music.training.loop import TrainConfig
-    from image2music.training.melody_run import run_melody_training
+    from image2music.training.melody_run import MELODY_RUN
+    from image2music.training.run import run_network
     from image2music.training.sequence_model import MELODY_NETWORK
 
     out = tmp_path_factory.mktemp("mrun")
-    summary = run_melody_training(
+    summary = run_network(
+        MELODY_RUN,
         mcorpus,
         out,
         TrainConfig(epochs=2, batch_size=8, seed=3, threads=1, lr=5e-3),

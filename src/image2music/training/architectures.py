@@ -11,7 +11,7 @@ from __future__ import annotations
 from types import MappingProxyType
 from typing import Any
 
-__all__ = ["ARCHITECTURES"]
+__all__ = ["ARCHITECTURES", "TRAINING_DEFAULTS"]
 
 #: Network kind -> embedding size, GRU state size, layers and dropout.
 ARCHITECTURES: MappingProxyType[str, MappingProxyType[str, Any]] = MappingProxyType(
@@ -21,6 +21,18 @@ ARCHITECTURES: MappingProxyType[str, MappingProxyType[str, Any]] = MappingProxyT
         ),
         "melody": MappingProxyType(
             {"embed_dim": 48, "hidden_size": 192, "num_layers": 2, "dropout": 0.2}
+        ),
+    }
+)
+
+#: Network kind -> the training options' defaults (the shipped models' runs).
+TRAINING_DEFAULTS: MappingProxyType[str, MappingProxyType[str, Any]] = MappingProxyType(
+    {
+        "harmony": MappingProxyType(
+            {"epochs": 30, "lr": 2e-3, "label_dropout": 0.25, "max_minutes": 25.0}
+        ),
+        "melody": MappingProxyType(
+            {"epochs": 40, "lr": 3e-3, "label_dropout": 0.0, "max_minutes": 25.0}
         ),
     }
 )

@@ -18,7 +18,6 @@ from typing import Any
 
 import torch
 
-from image2music.harmony.model_files import default_model_path
 from image2music.training.sequence_model import ConditionedGRU
 
 __all__ = ["OPSET", "export_graph", "export_onnx", "install_model", "write_sidecar"]
@@ -115,17 +114,17 @@ def write_sidecar(onnx_path: Path, sidecar: dict[str, Any]) -> Path:
     return side
 
 
-def install_model(onnx_path: Path, dest: Path | None = None) -> Path:
-    """Copy a model and its sidecar to ``dest`` (default: the package's shipped model).
+def install_model(onnx_path: Path, dest: Path) -> Path:
+    """Copy a model and its sidecar to ``dest`` (e.g. the package's shipped model).
 
     Args:
         onnx_path: The trained ``.onnx`` file.
-        dest: Target ``.onnx`` path (default ``image2music/models/harmony.onnx``).
+        dest: Target ``.onnx`` path.
 
     Returns:
         The installed ``.onnx`` path.
     """
-    target = dest or default_model_path()
+    target = dest
     target.parent.mkdir(parents=True, exist_ok=True)
     shutil.copyfile(onnx_path, target)
     shutil.copyfile(onnx_path.with_suffix(".json"), target.with_suffix(".json"))
