@@ -159,16 +159,18 @@ def test_training_is_reproducible_for_a_seed(corpus: FakeCorpus) -> None:
     torch = need("torch", "training the harmony network")
     from image2music.sequences.dataset import load_examples
     from image2music.sequences.labels import LabelScaler
-    from image2music.training.harmony_train import train_model
-    from image2music.training.loop import TrainConfig
+    from image2music.training.harmony_train import evaluate_model, make_tensors
+    from image2music.training.loop import TrainConfig, train_sequences
     from image2music.training.sequence_model import HARMONY_NETWORK
 
     train, valid = load_examples(corpus, "train"), load_examples(corpus, "valid")
     scaler = LabelScaler.fit(train)
     cfg = TrainConfig(epochs=1, batch_size=8, seed=5, threads=1, label_dropout=0.5)
     mc = replace(HARMONY_NETWORK, embed_dim=4, hidden_size=8, num_layers=1)
-    a = train_model(train, valid, scaler, cfg, mc)
-    b = train_model(train, valid, scaler, cfg, mc)
+    tr = make_tensors(train, scaler.conditions(train))
+    va = make_tensors(valid, scaler.conditions(valid))
+    a = train_sequences(mc, tr, va, cfg, evaluate_model)
+    b = train_sequences(mc, tr, va, cfg, evaluate_model)
     for (ka, va), (_kb, vb) in zip(
         a.model.state_dict().items(), b.model.state_dict().items(), strict=True
     ):

@@ -14,8 +14,9 @@ from tests.conftest import need
 torch = need("torch", "the training loop")
 
 from image2music.onnx_models import MODELS_DIR  # noqa: E402
-from image2music.training import harmony_train, melody_train  # noqa: E402
+from image2music.sequences.labels import LabelScaler  # noqa: E402
 from image2music.training.architectures import ARCHITECTURES  # noqa: E402
+from image2music.training.harmony_run import HARMONY_RUN  # noqa: E402
 from image2music.training.loop import (  # noqa: E402
     IGNORE,
     SequenceTensors,
@@ -24,6 +25,8 @@ from image2music.training.loop import (  # noqa: E402
     forward,
     train_sequences,
 )
+from image2music.training.melody_run import MELODY_RUN  # noqa: E402
+from image2music.training.run import NetworkRun, run_network  # noqa: E402
 from image2music.training.sequence_model import (  # noqa: E402
     HARMONY_NETWORK,
     MELODY_NETWORK,
@@ -64,31 +67,38 @@ def test_label_dropout_withholds_valence_and_arousal() -> None:
     assert torch.equal(kept, cond)
 
 
-@pytest.mark.parametrize("module", [harmony_train, melody_train])
+@pytest.mark.parametrize("run", [HARMONY_RUN, MELODY_RUN])
 def test_both_networks_train_through_the_one_loop(
-    module: Any, monkeypatch: pytest.MonkeyPatch
+    run: NetworkRun, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    from image2music.training import run as run_module
+
     calls: list[TrainConfig] = []
 
-    def fake(model_config: Any, tr: Any, va: Any, config: TrainConfig, *a: Any, **k: Any) -> str:
+    class StopError(Exception):
+        pass
+
+    def fake(model_config: Any, tr: Any, va: Any, config: TrainConfig, *a: Any, **k: Any) -> Any:
         calls.append(config)
-        return "trained"
+        raise StopError
 
-    monkeypatch.setattr(module, "train_sequences", fake)
-    maker = "make_tensors" if module is harmony_train else "make_melody_tensors"
-    monkeypatch.setattr(module, maker, lambda ex, cond: None)
-
-    class Scaler:
-        def conditions(self, _: object) -> None:
-            return None
-
-    class Examples:
-        harmony = None
-
-    train = module.train_model if module is harmony_train else module.train_melody_model
+    monkeypatch.setattr(run_module, "train_sequences", fake)
+    monkeypatch.setattr(LabelScaler, "fit", lambda _ex: _Scaler())
+    fake_run = replace(run, load=lambda c, s, p: [1], harmony=lambda ex: ex, tensors=lambda e, c: e)
     config = TrainConfig(label_dropout=0.3)
-    assert train(Examples(), Examples(), Scaler(), config, TINY) == "trained"
+    with pytest.raises(StopError):
+        run_network(fake_run, _Corpus(), Path("unused"), config, TINY)  # type: ignore[arg-type]
     assert calls == [config]  # label dropout reaches the loop for both networks
+
+
+class _Scaler:
+    def conditions(self, _: object) -> None:
+        return None
+
+
+class _Corpus:
+    def __init__(self) -> None:
+        self.manifest: dict[str, str] = {}
 
 
 def test_time_budget_stops_after_a_whole_epoch() -> None:

@@ -13,7 +13,7 @@ from typing import Any
 from image2music.harmony.grid import CONDITION_NAMES, POSITION_FEATURES
 from image2music.harmony.model_files import FORMAT, default_model_path
 from image2music.sequences.dataset import HarmonyExamples, load_examples
-from image2music.training.harmony_train import evaluate_model, make_tensors, train_model
+from image2music.training.harmony_train import evaluate_model, make_tensors
 from image2music.training.run import NetworkRun, RunSummary
 
 __all__ = ["DECODING_DEFAULTS", "HARMONY_RUN", "RunSummary"]
@@ -42,7 +42,6 @@ HARMONY_RUN = NetworkRun(
     format=FORMAT,
     load=lambda corpus, split, permissive: load_examples(corpus, split, permissive_only=permissive),
     harmony=_same,
-    train=train_model,
     tensors=make_tensors,
     evaluate=evaluate_model,
     inputs={

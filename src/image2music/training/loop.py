@@ -29,6 +29,7 @@ from typing import Any
 
 import numpy as np
 import torch
+from numpy.typing import NDArray
 from torch import Tensor, nn
 
 from image2music.training.sequence_model import ConditionedGRU, SequenceModelConfig
@@ -39,7 +40,10 @@ __all__ = [
     "SequenceTensors",
     "TrainConfig",
     "TrainResult",
+    "evaluate_sequences",
     "forward",
+    "per_sequence",
+    "teacher_forcing",
     "train_sequences",
 ]
 
@@ -167,6 +171,104 @@ def forward(
     steps = [s[idx] for s in data.steps]
     logits: Tensor = model(data.inputs[idx], *steps, cond, h, torch.ones(b))[0]
     return logits
+
+
+def teacher_forcing(
+    ids: NDArray[np.int64],
+    n_steps: NDArray[np.int64],
+    scored: NDArray[np.bool_],
+    steps: tuple[NDArray[np.float32], ...],
+    condition: NDArray[np.float32],
+    *,
+    bos: int = 1,
+    pad: int = 0,
+) -> SequenceTensors:
+    """Teacher-forcing tensors: ``BOS`` then the previous id in, the id out.
+
+    Args:
+        ids: ``(N, T)`` the sequences' ids.
+        n_steps: ``(N,)`` each sequence's true length (later steps are padding).
+        scored: ``(N, T)`` which ids are targets (others are :data:`IGNORE`).
+        steps: The per-step inputs ``(N, T, k)`` in the model's order.
+        condition: ``(N, C)`` conditioning inputs.
+        bos: The start id (default 1, ``BOS`` in both vocabularies).
+        pad: The padding id (default 0, ``PAD``).
+    """
+    n, t = ids.shape
+    inputs = np.zeros((n, t), dtype=np.int64)
+    inputs[:, 0] = bos
+    inputs[:, 1:] = ids[:, :-1]
+    active = np.arange(t)[None, :] < n_steps[:, None]
+    targets = np.where(active & scored, ids, IGNORE)
+    inputs = np.where(active, inputs, pad)
+    return SequenceTensors(
+        inputs=torch.from_numpy(inputs),
+        targets=torch.from_numpy(targets.astype(np.int64)),
+        steps=tuple(torch.from_numpy(np.asarray(x, np.float32)) for x in steps),
+        condition=torch.from_numpy(np.asarray(condition, dtype=np.float32)),
+    )
+
+
+def per_sequence(
+    n_steps: NDArray[np.int64], t: int, width: int, fill: Callable[[int, int], NDArray[Any]]
+) -> NDArray[np.float32]:
+    """A ``(N, t, width)`` per-step input; ``fill(i, k)`` gives sequence ``i``'s ``k`` rows."""
+    out = np.zeros((len(n_steps), t, width), dtype=np.float32)
+    for i, k in enumerate(n_steps):
+        out[i, : int(k)] = fill(i, int(k))
+    return out
+
+
+@torch.no_grad()
+def evaluate_sequences(
+    model: ConditionedGRU,
+    data: SequenceTensors,
+    *,
+    first_id: int = 0,
+    onsets_from: int | None = None,
+    batch_size: int = 256,
+) -> dict[str, float]:
+    """Cross-entropy, perplexity and top-1 accuracy on the scored targets.
+
+    Args:
+        model: The model (put in eval mode here).
+        data: The split.
+        first_id: Renormalise the probabilities over ids from this one on
+            (the harmony network: real chords only); default 0, every id.
+        onsets_from: Also report ``top1_onsets``, the top-1 accuracy on
+            targets from this id on (the melody network: note onsets).
+        batch_size: Sequences per forward pass.
+
+    Returns:
+        ``{"loss", "perplexity", "top1", "count"}`` (+ ``"top1_onsets"``).
+    """
+    model.eval()
+    total, correct, count, on_correct, on_count = 0.0, 0, 0, 0, 0
+    for lo in range(0, len(data), batch_size):
+        idx = torch.arange(lo, min(lo + batch_size, len(data)))
+        logits = forward(model, data, idx)[..., first_id:]
+        tgt = data.targets[idx]
+        mask = tgt != IGNORE
+        logp = torch.log_softmax(logits[mask], dim=-1)
+        target = tgt[mask] - first_id
+        total += float(-logp.gather(1, target[:, None]).sum())
+        hit = logp.argmax(-1) == target
+        correct += int(hit.sum())
+        count += int(mask.sum())
+        if onsets_from is not None:
+            onset = target + first_id >= onsets_from
+            on_correct += int(hit[onset].sum())
+            on_count += int(onset.sum())
+    loss = total / max(count, 1)
+    out = {
+        "loss": loss,
+        "perplexity": math.exp(loss),
+        "top1": correct / max(count, 1),
+        "count": float(count),
+    }
+    if onsets_from is not None:
+        out["top1_onsets"] = on_correct / max(on_count, 1)
+    return out
 
 
 def _conditions(cond: Tensor, config: TrainConfig, gen: torch.Generator) -> Tensor:

@@ -16,7 +16,6 @@ from image2music.sequences.melody_dataset import MelodyExamples, load_melody_exa
 from image2music.training.melody_train import (
     evaluate_melody_model,
     make_melody_tensors,
-    train_melody_model,
 )
 from image2music.training.run import NetworkRun
 
@@ -46,7 +45,6 @@ MELODY_RUN = NetworkRun(
         corpus, split, permissive_only=permissive
     ),
     harmony=_harmony,
-    train=train_melody_model,
     tensors=make_melody_tensors,
     evaluate=evaluate_melody_model,
     inputs={

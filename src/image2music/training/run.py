@@ -30,7 +30,13 @@ from image2music.errors import DataError
 from image2music.sequences.dataset import HarmonyExamples, PhraseSource
 from image2music.sequences.labels import LabelScaler
 from image2music.training.export import export_onnx, install_model, write_sidecar
-from image2music.training.loop import EpochStats, SequenceTensors, TrainConfig, TrainResult
+from image2music.training.loop import (
+    EpochStats,
+    SequenceTensors,
+    TrainConfig,
+    TrainResult,
+    train_sequences,
+)
 from image2music.training.sequence_model import (
     ConditionedGRU,
     SequenceModelConfig,
@@ -51,7 +57,6 @@ class NetworkRun:
         format: The sidecar's format tag.
         load: ``load(corpus, split, permissive_only)`` -> the split's examples.
         harmony: The chord part of a split's examples (labels, sources).
-        train: The network's training function (over the one loop).
         tensors: ``tensors(examples, condition)`` -> :class:`SequenceTensors`.
         evaluate: The network's figures of a model on a split.
         inputs: Sidecar fields describing the inputs (feature names).
@@ -64,7 +69,6 @@ class NetworkRun:
     format: str
     load: Callable[[PhraseSource, str, bool], Any]
     harmony: Callable[[Any], HarmonyExamples]
-    train: Callable[..., TrainResult]
     tensors: Callable[[Any, NDArray[Any]], SequenceTensors]
     evaluate: Callable[[ConditionedGRU, SequenceTensors], dict[str, float]]
     inputs: dict[str, Any]
@@ -156,12 +160,13 @@ def run_network(
         )
     scaler = LabelScaler.fit(net.harmony(splits["train"]))
     stage(f"training on {len(splits['train'])} phrases")
-    result = net.train(
-        splits["train"],
-        splits["valid"],
-        scaler,
-        config,
+    train, valid = splits["train"], splits["valid"]
+    result = train_sequences(
         model_config,
+        net.tensors(train, scaler.conditions(net.harmony(train))),
+        net.tensors(valid, scaler.conditions(net.harmony(valid))),
+        config,
+        net.evaluate,
         on_batch=on_batch,
         on_epoch=on_epoch,
     )
