@@ -28,8 +28,8 @@ def trained(corpus: FakeCorpus, tmp_path_factory: pytest.TempPathFactory) -> Pat
 
     need("torch", "training the harmony network")
     need("onnx", "exporting the harmony network")
-    from image2music.training.harmony_run import HARMONY_RUN
     from image2music.training.loop import TrainConfig
+    from image2music.training.networks import HARMONY_RUN
     from image2music.training.run import run_network
     from image2music.training.sequence_model import HARMONY_NETWORK
 
@@ -159,8 +159,9 @@ def test_training_is_reproducible_for_a_seed(corpus: FakeCorpus) -> None:
     torch = need("torch", "training the harmony network")
     from image2music.sequences.dataset import load_examples
     from image2music.sequences.labels import LabelScaler
-    from image2music.training.harmony_train import evaluate_model, make_tensors
     from image2music.training.loop import TrainConfig, train_sequences
+    from image2music.training.networks import evaluate_harmony_model as evaluate_model
+    from image2music.training.networks import harmony_tensors as make_tensors
     from image2music.training.sequence_model import HARMONY_NETWORK
 
     train, valid = load_examples(corpus, "train"), load_examples(corpus, "valid")

@@ -30,7 +30,7 @@ def trained(mcorpus: FakeCorpus, tmp_path_factory: pytest.TempPathFactory) -> Pa
     need("torch", "training the melody network")
     need("onnx", "exporting the melody network")
     from image2music.training.loop import TrainConfig
-    from image2music.training.melody_run import MELODY_RUN
+    from image2music.training.networks import MELODY_RUN
     from image2music.training.run import run_network
     from image2music.training.sequence_model import MELODY_NETWORK
 
@@ -67,7 +67,7 @@ def test_checkpoint_rebuilds_and_onnx_matches_torch(trained: Path, mcorpus: Fake
     import torch
 
     from image2music.sequences.melody_dataset import load_melody_examples
-    from image2music.training.melody_train import make_melody_tensors
+    from image2music.training.networks import melody_tensors as make_melody_tensors
     from image2music.training.sequence_model import load_checkpoint
 
     model, ckpt = load_checkpoint(trained.parent / "melody.pt", "melody")

@@ -16,7 +16,6 @@ torch = need("torch", "the training loop")
 from image2music.onnx_models import MODELS_DIR  # noqa: E402
 from image2music.sequences.labels import LabelScaler  # noqa: E402
 from image2music.training.architectures import ARCHITECTURES  # noqa: E402
-from image2music.training.harmony_run import HARMONY_RUN  # noqa: E402
 from image2music.training.loop import (  # noqa: E402
     IGNORE,
     SequenceTensors,
@@ -25,7 +24,7 @@ from image2music.training.loop import (  # noqa: E402
     forward,
     train_sequences,
 )
-from image2music.training.melody_run import MELODY_RUN  # noqa: E402
+from image2music.training.networks import HARMONY_RUN, MELODY_RUN  # noqa: E402
 from image2music.training.run import NetworkRun, run_network  # noqa: E402
 from image2music.training.sequence_model import (  # noqa: E402
     HARMONY_NETWORK,

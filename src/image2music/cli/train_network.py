@@ -85,9 +85,8 @@ def _run(kind: str, values: dict[str, Any]) -> None:
     if importlib.util.find_spec("torch") is None:  # torch itself loads in image2music.training
         raise _fail("training needs torch: install it with  pip install 'image2music[train]'")
     from image2music.data import load_corpus
-    from image2music.training.harmony_run import HARMONY_RUN
     from image2music.training.loop import EpochStats, TrainConfig
-    from image2music.training.melody_run import MELODY_RUN
+    from image2music.training.networks import RUNS
     from image2music.training.run import run_network
     from image2music.training.sequence_model import NETWORKS
 
@@ -139,7 +138,7 @@ def _run(kind: str, values: dict[str, Any]) -> None:
             f"  lr {s.lr:.1e}  {s.seconds:.0f} s"
         )
 
-    net = HARMONY_RUN if kind == "harmony" else MELODY_RUN
+    net = RUNS[kind]
     try:
         with progress:
             summary = run_network(

@@ -11,7 +11,6 @@ session are shared with the melody network in :mod:`image2music.onnx_models`.
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
 from image2music.harmony.grid import CONDITION_NAMES, POSITION_FEATURES
@@ -58,18 +57,12 @@ FILES = NetworkFiles(
 )
 
 
-def default_model_path() -> Path:
-    """Path of the shipped harmony model, ``image2music/models/harmony.onnx``."""
-    return FILES.default_path()
+#: Path of the shipped harmony model, ``image2music/models/harmony.onnx``.
+default_model_path = FILES.default_path
 
-
-def load_model_info(path: Path | str | None = None) -> ModelInfo:
-    """Read and check the sidecar of a harmony model (default: the shipped one).
-
-    Raises:
-        ModelError: If a file is missing, unreadable or made for other inputs.
-    """
-    return FILES.load(path)
+#: Read and check the sidecar of a harmony model (default: the shipped one);
+#: raises ``ModelError`` if a file is missing, unreadable or made for other inputs.
+load_model_info = FILES.load
 
 
 def onnx_session(

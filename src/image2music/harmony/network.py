@@ -1,7 +1,7 @@
 """The harmony network at inference time: an emotion-conditioned GRU run with onnxruntime.
 
 :class:`NetworkHarmony` writes a chord progression for an emotion in a key.
-The network (trained by :mod:`image2music.training.harmony_train`, model card
+The network (trained by :mod:`image2music.training.networks`, model card
 ``docs/model-cards/harmony.md``) reads, at every half-bar step, the previous
 key-relative chord, the step's position in bar and phrase and the
 conditioning inputs (valence, arousal, minor third; they also set its initial

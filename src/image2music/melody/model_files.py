@@ -8,7 +8,6 @@ sessions through :mod:`image2music.onnx_models`. The shipped model is
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
 from image2music.melody.grid import CHORD_FEATURES, CONDITION_NAMES, POSITION_FEATURES
@@ -55,18 +54,12 @@ FILES = NetworkFiles(
 )
 
 
-def default_model_path() -> Path:
-    """Path of the shipped melody model, ``image2music/models/melody.onnx``."""
-    return FILES.default_path()
+#: Path of the shipped melody model, ``image2music/models/melody.onnx``.
+default_model_path = FILES.default_path
 
-
-def load_model_info(path: Path | str | None = None) -> ModelInfo:
-    """Read and check the sidecar of a melody model (default: the shipped one).
-
-    Raises:
-        ModelError: If a file is missing, unreadable or made for other inputs.
-    """
-    return FILES.load(path)
+#: Read and check the sidecar of a melody model (default: the shipped one);
+#: raises ``ModelError`` if a file is missing, unreadable or made for other inputs.
+load_model_info = FILES.load
 
 
 def melody_session(info: ModelInfo) -> Any:

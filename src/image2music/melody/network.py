@@ -1,7 +1,7 @@
 """The melody network at inference time: a chord- and emotion-conditioned GRU run with onnxruntime.
 
 :class:`NetworkMelody` writes the main melody over a progression. The network
-(trained by :mod:`image2music.training.melody_train`, model card
+(trained by :mod:`image2music.training.networks`, model card
 ``docs/model-cards/melody.md``) reads, at every 16th-note step, the previous
 melody id, the current and next chord (key-relative), the position in bar
 and phrase and the emotion (valence, arousal, minor; they also set its
