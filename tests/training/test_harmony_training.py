@@ -15,8 +15,7 @@ from image2music.harmony.grid import position_features
 from image2music.harmony.model_files import load_model_info, onnx_session
 from image2music.harmony.network import NetworkHarmony, OnnxStepModel
 from image2music.types import Emotion, Key
-
-from .conftest import FakeCorpus
+from tests.harmony.conftest import FakeCorpus
 
 runner = CliRunner()
 
