@@ -32,7 +32,6 @@ from image2music.data.chords import ParsedChord
 from image2music.data.harte import parse_harte
 from image2music.data.keys import mode_for_tonic
 from image2music.data.readers.base import (
-    DatasetSpec,
     ProgressFn,
     archive_path,
     decode_text,
@@ -43,7 +42,7 @@ from image2music.errors import TheoryError
 from image2music.theory import name_to_pc
 from image2music.types import Key
 
-__all__ = ["SPEC", "parse_salami", "read"]
+__all__ = ["parse_salami", "read"]
 
 ARCHIVE = "billboard_salami_chords_and_lab.tar.gz"
 _FILE = re.compile(r"(?:^|/)billboard-2\.0-salami_chords/(\d+)/salami_chords\.txt$")
@@ -208,14 +207,3 @@ def read(folder: Path, report: DatasetReport, progress: ProgressFn) -> list[Song
         if m:
             files[m.group(1)] = data
     return read_sorted(files, lambda i, data: parse_salami(i, decode_text(data)), report, progress)
-
-
-SPEC = DatasetSpec(
-    name="billboard",
-    folder="mcgill-billboard",
-    licence="CC0-1.0",
-    permissive=True,
-    inputs=(ARCHIVE,),
-    read=read,
-    has_melody=False,
-)

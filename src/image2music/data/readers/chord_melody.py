@@ -13,10 +13,10 @@ from pathlib import Path
 
 from image2music.data.archive import iter_archive
 from image2music.data.musicxml import parse_leadsheet
-from image2music.data.readers.base import DatasetSpec, ProgressFn, archive_path, read_sorted
+from image2music.data.readers.base import ProgressFn, archive_path, read_sorted
 from image2music.data.song import DatasetReport, SongRecord
 
-__all__ = ["SPEC", "read"]
+__all__ = ["read"]
 
 ARCHIVE = "chord_melody_one_key_per_song.tar.gz"
 
@@ -43,16 +43,3 @@ def read(folder: Path, report: DatasetReport, progress: ProgressFn) -> list[Song
         return rec
 
     return read_sorted(files, parse, report, progress)
-
-
-SPEC = DatasetSpec(
-    name="chord_melody",
-    folder="chord-melody-dataset",
-    licence="MIT (OCR of copyrighted songs: research use)",
-    # The code and annotations are MIT, but the songs are OCR'd copyrighted
-    # standards for research use; ../shared/datasets/README.md does not list
-    # this set for default weights, so shipped weights leave it out.
-    permissive=False,
-    inputs=(ARCHIVE,),
-    read=read,
-)

@@ -34,7 +34,6 @@ from image2music.data.chords import ParsedChord, make_chord
 from image2music.data.keys import estimate_key
 from image2music.data.midi import MidiNote, parse_midi
 from image2music.data.readers.base import (
-    DatasetSpec,
     ProgressFn,
     archive_path,
     decode_text,
@@ -50,7 +49,7 @@ from image2music.data.song import (
 )
 from image2music.types import CHORD_QUALITIES
 
-__all__ = ["SPEC", "estimate_chord", "estimate_tempo", "parse_clip", "read"]
+__all__ = ["estimate_chord", "estimate_tempo", "parse_clip", "read"]
 
 ARCHIVE = "EMOPIA_1.0.tar.gz"
 _CLIP = re.compile(r"(?:^|/)midis/(Q([1-4])_[^/]+)\.mid$")
@@ -254,13 +253,3 @@ def read(folder: Path, report: DatasetReport, progress: ProgressFn) -> list[Song
         report,
         progress,
     )
-
-
-SPEC = DatasetSpec(
-    name="emopia",
-    folder="emopia",
-    licence="CC BY-NC-SA 4.0",
-    permissive=False,
-    inputs=(ARCHIVE,),
-    read=read,
-)

@@ -23,12 +23,12 @@ import re
 from pathlib import Path
 
 from image2music.data.keys import estimate_key_from_chords, parse_key_name
-from image2music.data.readers.base import DatasetSpec, ProgressFn, read_items
+from image2music.data.readers.base import ProgressFn, read_items
 from image2music.data.song import ChordEvent, DatasetReport, SongRecord, SongSkip
 from image2music.data.symbols import parse_symbol
 from image2music.errors import DataError
 
-__all__ = ["SPEC", "parse_tune", "read"]
+__all__ = ["parse_tune", "read"]
 
 FILE = "JazzStandards.json"
 _PARENS = re.compile(r"\([^)]*\)")
@@ -137,14 +137,3 @@ def read(folder: Path, report: DatasetReport, progress: ProgressFn) -> list[Song
         local_id = slug if seen[slug] == 1 else f"{slug}-{seen[slug]}"
         items.append((local_id, tune if isinstance(tune, dict) else {}))
     return read_items(items, len(items), parse_tune, report, progress)
-
-
-SPEC = DatasetSpec(
-    name="jazz_standards",
-    folder="jazz-standards",
-    licence="none stated (iReal Pro charts)",
-    permissive=False,
-    inputs=(FILE,),
-    read=read,
-    has_melody=False,
-)

@@ -24,7 +24,7 @@ from pathlib import Path
 from image2music.data.archive import iter_archive
 from image2music.data.chords import recognise_pitch_classes
 from image2music.data.midi import MidiNote, parse_midi
-from image2music.data.readers.base import DatasetSpec, ProgressFn, archive_path, read_items
+from image2music.data.readers.base import ProgressFn, archive_path, read_items
 from image2music.data.song import (
     ChordEvent,
     DatasetReport,
@@ -37,7 +37,7 @@ from image2music.data.song import (
 from image2music.theory import key_from_signature
 from image2music.types import Key
 
-__all__ = ["SPEC", "abc_titles", "parse_tune_midi", "read"]
+__all__ = ["abc_titles", "parse_tune_midi", "read"]
 
 ARCHIVE = "MIDI.tar.gz"
 _MIDI = re.compile(r"(?:^|/)MIDI/([A-Za-z\-]+?)(\d+)\.mid$")
@@ -155,13 +155,3 @@ def read(folder: Path, report: DatasetReport, progress: ProgressFn) -> list[Song
         report,
         progress,
     )
-
-
-SPEC = DatasetSpec(
-    name="nottingham",
-    folder="nottingham",
-    licence="GPL-3.0",
-    permissive=False,
-    inputs=(ARCHIVE, "ABC_cleaned/*.abc"),
-    read=read,
-)

@@ -12,10 +12,10 @@ from pathlib import Path
 
 from image2music.data.archive import iter_archive
 from image2music.data.musicxml import mxl_to_xml, parse_leadsheet
-from image2music.data.readers.base import DatasetSpec, ProgressFn, archive_path, read_items
+from image2music.data.readers.base import ProgressFn, archive_path, read_items
 from image2music.data.song import DatasetReport, SongRecord
 
-__all__ = ["SPEC", "read"]
+__all__ = ["read"]
 
 ARCHIVE = "OpenEWLD_dataset.tar.gz"
 
@@ -37,13 +37,3 @@ def read(folder: Path, report: DatasetReport, progress: ProgressFn) -> list[Song
         return parse_leadsheet(xml, dataset="openewld", local_id=local_id, counters=report.notes)
 
     return read_items(files, len(files), parse, report, progress)
-
-
-SPEC = DatasetSpec(
-    name="openewld",
-    folder="openewld",
-    licence="MIT / public domain",
-    permissive=True,
-    inputs=(ARCHIVE,),
-    read=read,
-)

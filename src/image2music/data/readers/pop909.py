@@ -35,7 +35,7 @@ from image2music.data.archive import iter_archive
 from image2music.data.harte import parse_harte
 from image2music.data.keys import estimate_key_from_chords, parse_key_name
 from image2music.data.midi import parse_midi
-from image2music.data.readers.base import DatasetSpec, ProgressFn, archive_path, read_sorted
+from image2music.data.readers.base import ProgressFn, archive_path, read_sorted
 from image2music.data.song import (
     ChordEvent,
     DatasetReport,
@@ -46,7 +46,7 @@ from image2music.data.song import (
 )
 from image2music.types import Key
 
-__all__ = ["SPEC", "parse_index_xlsx", "parse_song", "read"]
+__all__ = ["parse_index_xlsx", "parse_song", "read"]
 
 ARCHIVE = "POP909.tar.gz"
 _SONG = re.compile(r"(?:^|/)POP909/(\d{3})/([^/]+)$")
@@ -203,13 +203,3 @@ def read(folder: Path, report: DatasetReport, progress: ProgressFn) -> list[Song
         report,
         progress,
     )
-
-
-SPEC = DatasetSpec(
-    name="pop909",
-    folder="pop909",
-    licence="MIT",
-    permissive=True,
-    inputs=(ARCHIVE,),
-    read=read,
-)

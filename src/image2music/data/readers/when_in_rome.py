@@ -30,7 +30,6 @@ from image2music.data.archive import iter_archive
 from image2music.data.chords import ParsedChord
 from image2music.data.keys import parse_key_name
 from image2music.data.readers.base import (
-    DatasetSpec,
     ProgressFn,
     archive_path,
     decode_text,
@@ -40,7 +39,7 @@ from image2music.data.roman import parse_roman
 from image2music.data.song import ChordEvent, DatasetReport, SongRecord, SongSkip, add_change
 from image2music.types import Key
 
-__all__ = ["SPEC", "parse_romantext", "read"]
+__all__ = ["parse_romantext", "read"]
 
 ARCHIVE = "WiR_analyses.tar.gz"
 _MEASURE = re.compile(r"^m(\d+)([a-z]\w*)?\s*(.*)$")
@@ -246,14 +245,3 @@ def read(folder: Path, report: DatasetReport, progress: ProgressFn) -> list[Song
     return read_sorted(
         main, lambda work, data: parse_romantext(work, decode_text(data)), report, progress
     )
-
-
-SPEC = DatasetSpec(
-    name="when_in_rome",
-    folder="when-in-rome",
-    licence="CC BY-SA 4.0 (analyses from other sources keep their licence)",
-    permissive=False,
-    inputs=(ARCHIVE,),
-    read=read,
-    has_melody=False,
-)
