@@ -60,17 +60,11 @@ def _read_stream(image: Any) -> tuple[bytes, object]:
 def _load(image: Any, detect_entities: bool, content: bool) -> tuple[ImageFeatures, ImageInfo]:
     """Analyse any accepted picture; the info names and hashes it for the report."""
     from image2music.errors import Image2MusicError
-    from image2music.vision import analyse_array, analyse_image
+    from image2music.vision import analyse_image
+    from image2music.vision.analyse import analyse_loaded
 
-    def analyse_loaded(loaded: Any) -> ImageFeatures:
-        return analyse_array(
-            loaded.rgb,
-            width_px=loaded.width_px,
-            height_px=loaded.height_px,
-            format=loaded.format,
-            detect_entities=detect_entities,
-            content=content,
-        )
+    def analyse(loaded: Any) -> ImageFeatures:
+        return analyse_loaded(loaded, detect_entities=detect_entities, content=content)
 
     if isinstance(image, str | os.PathLike):
         features = analyse_image(image, detect_entities=detect_entities, content=content)
@@ -92,13 +86,13 @@ def _load(image: Any, detect_entities: bool, content: bool) -> tuple[ImageFeatur
 
         loaded = load_pil(image)
         digest = hashlib.sha256(loaded.rgb.tobytes()).hexdigest()
-        return analyse_loaded(loaded), ImageInfo("image", digest)
+        return analyse(loaded), ImageInfo("image", digest)
     if module == "numpy" and hasattr(image, "dtype"):
         from image2music.vision.loading import load_array
 
         loaded = load_array(image)
         digest = hashlib.sha256(memoryview(image).tobytes()).hexdigest()
-        return analyse_loaded(loaded), ImageInfo("image", digest)
+        return analyse(loaded), ImageInfo("image", digest)
     raise Image2MusicError(f"compose needs {_ACCEPTED}, got {type(image).__name__}")
 
 

@@ -109,7 +109,7 @@ def test_analyse_array_records_original_size_and_format(solid: Solid) -> None:
     ],
 )
 def test_analyse_array_rejects_malformed_arrays(bad: NDArray[np.generic]) -> None:
-    with pytest.raises(AnalysisError, match="uint8 array"):
+    with pytest.raises(AnalysisError, match="uint8 with shape"):
         analyse_array(bad)  # type: ignore[arg-type]
 
 

@@ -62,6 +62,14 @@ def _progress() -> Any:
     )
 
 
+def _with_progress(work: Any) -> Any:
+    """Run ``work(progress_callback)`` under the features progress bar."""
+    progress = _progress()
+    task = progress.add_task("features", total=None)
+    with progress:
+        return work(lambda d, t: progress.update(task, completed=d, total=t))
+
+
 def _fmt(v: Any) -> str:
     return "–" if v is None else f"{v:.3f}"
 
@@ -104,19 +112,12 @@ def train_emotion(
     from image2music.training.emotion_run import train_emotion as _train
 
     root, cache = _roots(datasets, cache_dir)
-    progress = _progress()
-    task = progress.add_task("features", total=None)
     try:
-        with progress:
-            side = _train(
-                root,
-                cache,
-                out,
-                seed=seed,
-                workers=workers,
-                install=install,
-                progress=lambda d, t: progress.update(task, completed=d, total=t),
+        side = _with_progress(
+            lambda p: _train(
+                root, cache, out, seed=seed, workers=workers, install=install, progress=p
             )
+        )
     except (Image2MusicError, OSError) as e:
         raise _fail(str(e)) from None
     typer.echo("\n".join(_table(side["metrics"])))
@@ -181,16 +182,10 @@ def evaluate_images(
     from image2music.evaluation.rated_images import evaluate_protocol
 
     root, cache = _roots(datasets, cache_dir)
-    progress = _progress()
-    task = progress.add_task("features", total=None)
     try:
-        with progress:
-            data = load_rated_features(
-                root,
-                cache,
-                workers=workers,
-                progress=lambda d, t: progress.update(task, completed=d, total=t),
-            )
+        data = _with_progress(
+            lambda p: load_rated_features(root, cache, workers=workers, progress=p)
+        )
         metrics, _ = evaluate_protocol(data, seed)
     except (Image2MusicError, OSError) as e:
         raise _fail(str(e)) from None

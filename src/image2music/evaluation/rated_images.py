@@ -30,7 +30,7 @@ from image2music.emotion.ratings import split_of
 from image2music.evaluation.classification import roc_auc
 from image2music.types import EMOTION6_CATEGORIES
 
-__all__ = ["emotion_metrics", "evaluate_protocol", "fit_on", "split_masks"]
+__all__ = ["emotion_metrics", "evaluate_protocol", "fit_on", "fit_settings", "split_masks"]
 
 F64 = NDArray[np.float64]
 
@@ -132,7 +132,7 @@ def evaluate_protocol(
     out["mixed"] = {
         "test": _scores(mixed, data.rows(masks["test"])),
         "valid": _scores(mixed, data.rows(masks["valid"])),
-        "settings": _settings(mixed),
+        "settings": fit_settings(mixed),
         "sizes": {s: int(m.sum()) for s, m in masks.items()},
     }
     out["mixed"]["per_dataset"] = {
@@ -148,12 +148,13 @@ def evaluate_protocol(
         )
         out[f"{src}_to_{dst}"] = {
             "test": _scores(res, data.rows(ds == dst)),
-            "settings": _settings(res),
+            "settings": fit_settings(res),
         }
     return out, mixed
 
 
-def _settings(res: FitResult) -> dict[str, float]:
+def fit_settings(res: FitResult) -> dict[str, float]:
+    """The hyper-parameters a fit chose, JSON-ready."""
     return {
         "alpha_valence": res.alpha[0],
         "alpha_arousal": res.alpha[1],

@@ -24,7 +24,7 @@ from image2music.emotion.features import FEATURE_BLOCKS, FEATURE_SIZE
 from image2music.emotion.fit import FitConfig
 from image2music.emotion.learned import LEARNED_MODEL, EmotionModel
 from image2music.emotion.rated_features import Progress, load_rated_features
-from image2music.evaluation.rated_images import evaluate_protocol
+from image2music.evaluation.rated_images import evaluate_protocol, fit_settings
 from image2music.onnx_models import MODELS_DIR
 
 __all__ = ["train_emotion"]
@@ -99,14 +99,7 @@ def train_emotion(
             "steps": cfg.steps,
             "learning_rate": cfg.learning_rate,
         },
-        "settings": {
-            "alpha_valence": mixed.alpha[0],
-            "alpha_arousal": mixed.alpha[1],
-            "hand_gain": mixed.hand_gain,
-            "face_gain": mixed.face_gain,
-            "category_face_gain": mixed.category_face_gain,
-            "l2": mixed.l2,
-        },
+        "settings": fit_settings(mixed),
         "vision_models": _vision_models(),
         "package_version": __version__,
         "metrics": metrics,

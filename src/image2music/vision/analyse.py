@@ -19,10 +19,16 @@ from numpy.typing import NDArray
 from image2music.errors import AnalysisError, Image2MusicError
 from image2music.types import ImageFeatures
 from image2music.vision.entities import detect_entities as _detect_entities
-from image2music.vision.loading import DEFAULT_MAX_PIXELS, DEFAULT_MAX_SIDE_PX, load_image
+from image2music.vision.loading import (
+    DEFAULT_MAX_PIXELS,
+    DEFAULT_MAX_SIDE_PX,
+    LoadedImage,
+    load_image,
+    rgb_problem,
+)
 from image2music.vision.tone import tone_features
 
-__all__ = ["analyse_array", "analyse_image"]
+__all__ = ["analyse_array", "analyse_image", "analyse_loaded"]
 
 
 def analyse_image(
@@ -57,6 +63,17 @@ def analyse_image(
         AnalysisError: Analysis failed unexpectedly on a decoded picture.
     """
     image = load_image(source, max_side_px=max_side_px, max_pixels=max_pixels)
+    return analyse_loaded(image, detect_entities=detect_entities, content=content)
+
+
+def analyse_loaded(
+    image: LoadedImage, *, detect_entities: bool = True, content: bool = True
+) -> ImageFeatures:
+    """Describe a picture loaded by :mod:`~image2music.vision.loading` (see :func:`analyse_image`).
+
+    Raises:
+        AnalysisError: Analysis failed unexpectedly.
+    """
     return analyse_array(
         image.rgb,
         width_px=image.width_px,
@@ -99,11 +116,8 @@ def analyse_array(
         AnalysisError: The array is malformed, or analysis failed.
     """
     a = np.asarray(rgb)
-    if a.dtype != np.uint8 or a.ndim != 3 or a.shape[2] != 3 or min(a.shape[:2]) < 1:
-        raise AnalysisError(
-            f"analyse_array needs a uint8 array of shape (height, width, 3), "
-            f"got {a.dtype} with shape {a.shape}"
-        )
+    if (problem := rgb_problem(a)) is not None:
+        raise AnalysisError(f"analyse_array needs {problem}")
     height, width = int(a.shape[0]), int(a.shape[1])
     width_px = width if width_px is None else width_px
     height_px = height if height_px is None else height_px

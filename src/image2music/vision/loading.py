@@ -49,6 +49,7 @@ __all__ = [
     "load_array",
     "load_image",
     "load_pil",
+    "rgb_problem",
     "sniff_format",
 ]
 
@@ -347,6 +348,13 @@ def _decode(im: Image.Image, name: str, max_side_px: int, max_pixels: int) -> Lo
         raise ImageError(
             f"{name}: cannot convert colour mode {mode} to RGB ({_one_line(e)})"
         ) from e
+    return _rotated(small, orientation, width, height, fmt)
+
+
+def _rotated(
+    small: Image.Image, orientation: int, width: int, height: int, fmt: str
+) -> LoadedImage:
+    """Apply the EXIF orientation to the analysis copy and the original size."""
     if orientation in (5, 6, 7, 8):
         width, height = height, width
     fix = _ORIENTATION_FIX.get(orientation)
@@ -355,6 +363,13 @@ def _decode(im: Image.Image, name: str, max_side_px: int, max_pixels: int) -> Lo
     rgb = np.asarray(small, dtype=np.uint8).copy()
     rgb.setflags(write=False)
     return LoadedImage(rgb=rgb, width_px=width, height_px=height, format=fmt)
+
+
+def rgb_problem(a: NDArray[np.generic]) -> str | None:
+    """Why an array is not an sRGB picture (``uint8``, (height, width, 3)), or ``None``."""
+    if a.dtype != np.uint8 or a.ndim != 3 or a.shape[2] != 3 or min(a.shape[:2]) < 1:
+        return f"uint8 with shape (height, width, 3), got {a.dtype} with shape {a.shape}"
+    return None
 
 
 def _orientation(im: Image.Image) -> int:
@@ -477,14 +492,7 @@ def load_pil(image: Image.Image, *, max_side_px: int = DEFAULT_MAX_SIDE_PX) -> L
         small = _to_small_rgb(image, scale_to=max_side_px)
     except Exception as e:
         raise ImageError(f"image: cannot convert the picture ({_one_line(e)})") from e
-    if orientation in (5, 6, 7, 8):
-        width, height = height, width
-    fix = _ORIENTATION_FIX.get(orientation)
-    if fix is not None:
-        small = small.transpose(fix)
-    rgb = np.asarray(small, dtype=np.uint8).copy()
-    rgb.setflags(write=False)
-    return LoadedImage(rgb=rgb, width_px=width, height_px=height, format=image.format or "")
+    return _rotated(small, orientation, width, height, image.format or "")
 
 
 def load_array(pixels: object, *, max_side_px: int = DEFAULT_MAX_SIDE_PX) -> LoadedImage:
@@ -498,11 +506,8 @@ def load_array(pixels: object, *, max_side_px: int = DEFAULT_MAX_SIDE_PX) -> Loa
         ImageError: For any other dtype or shape.
     """
     a = np.asarray(pixels)
-    if a.dtype != np.uint8 or a.ndim != 3 or a.shape[2] != 3 or min(a.shape[:2]) < 1:
-        raise ImageError(
-            f"image: a numpy picture must be uint8 with shape (height, width, 3), "
-            f"got {a.dtype} with shape {a.shape}"
-        )
+    if (problem := rgb_problem(a)) is not None:
+        raise ImageError(f"image: a numpy picture must be {problem}")
     height, width = int(a.shape[0]), int(a.shape[1])
     size = _target_size((width, height), max_side_px)
     im = Image.fromarray(np.ascontiguousarray(a))
