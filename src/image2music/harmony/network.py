@@ -40,20 +40,15 @@ def _info(path: str | None) -> HarmonyModelInfo:
     return load_model_info(path)
 
 
-class OnnxStepModel:
+class OnnxStepModel(StepNetwork):
     """The ONNX network fed one chord at a time (implements :class:`~.decoding.StepModel`)."""
 
     def __init__(self, info: HarmonyModelInfo) -> None:
-        self._net = StepNetwork(info, ONNX_INPUTS, "harmony model")
+        super().__init__(info, ONNX_INPUTS, "harmony model")
 
     def start(self, n_steps: int, condition: NDArray[np.float32]) -> None:
         """Begin a sequence of ``n_steps`` steps with these conditioning inputs."""
-        self._net.begin({"position": position_features(n_steps)}, condition)
-
-    def next_logits(self, prev_token: int, t: int) -> NDArray[np.float32]:
-        """Logits for step ``t`` after ``prev_token``; advances the state."""
-        logits: NDArray[np.float32] = self._net.next_logits(prev_token, t)
-        return logits
+        self.begin({"position": position_features(n_steps)}, condition)
 
 
 def score_sequences(

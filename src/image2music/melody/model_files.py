@@ -54,12 +54,9 @@ FILES = NetworkFiles(
 )
 
 
-#: Path of the shipped melody model, ``image2music/models/melody.onnx``.
-default_model_path = FILES.default_path
-
-#: Read and check the sidecar of a melody model (default: the shipped one);
-#: raises ``ModelError`` if a file is missing, unreadable or made for other inputs.
-load_model_info = FILES.load
+#: ``default_model_path()``: the shipped model, ``image2music/models/melody.onnx``;
+#: ``load_model_info(path=None)``: its checked sidecar (``ModelError`` if unusable).
+default_model_path, load_model_info = FILES.default_path, FILES.load
 
 
 def melody_session(info: ModelInfo) -> Any:

@@ -40,21 +40,16 @@ def _info(path: str | None) -> MelodyModelInfo:
     return load_model_info(path)
 
 
-class OnnxMelodyStepModel:
+class OnnxMelodyStepModel(StepNetwork):
     """The ONNX network fed one id at a time (implements :class:`~.decoding.StepModel`)."""
 
     def __init__(self, info: MelodyModelInfo) -> None:
-        self._net = StepNetwork(info, ONNX_INPUTS, "melody model")
+        super().__init__(info, ONNX_INPUTS, "melody model")
 
     def start(self, chords: NDArray[np.integer], condition: NDArray[np.float32]) -> None:
         """Begin a melody over these per-step chord ids with these conditioning inputs."""
         steps = {"chords": chord_features(chords), "position": position_features(len(chords))}
-        self._net.begin(steps, condition)
-
-    def next_logits(self, prev_token: int, t: int) -> NDArray[np.float32]:
-        """Logits for step ``t`` after ``prev_token``; advances the state."""
-        logits: NDArray[np.float32] = self._net.next_logits(prev_token, t)
-        return logits
+        self.begin(steps, condition)
 
 
 def score_melodies(

@@ -85,25 +85,21 @@ def content_words(features: ImageFeatures, *, max_things: int = 4) -> str:
     return text
 
 
+#: Words for valence and for arousal: the first whose lower bound the value passes.
+_VALENCE_WORDS = (
+    (0.5, "very pleasant"),
+    (0.15, "pleasant"),
+    (-0.15, "neither pleasant nor unpleasant"),
+    (-0.5, "somewhat unpleasant"),
+    (-2.0, "unpleasant"),
+)
+_AROUSAL_WORDS = ((0.5, "excited"), (0.15, "lively"), (-0.15, "moderately calm"), (-2.0, "calm"))
+
+
+def _word(value: float, table: tuple[tuple[float, str], ...]) -> str:
+    return next(word for bound, word in table if value > bound or bound == table[-1][0])
+
+
 def feeling_words(emotion: Emotion) -> str:
     """The emotion as plain words, e.g. ``"pleasant and lively"``, ``"sad and calm"``."""
-    v, a = emotion.valence, emotion.arousal
-    if v > 0.5:
-        pleasant = "very pleasant"
-    elif v > 0.15:
-        pleasant = "pleasant"
-    elif v >= -0.15:
-        pleasant = "neither pleasant nor unpleasant"
-    elif v >= -0.5:
-        pleasant = "somewhat unpleasant"
-    else:
-        pleasant = "unpleasant"
-    if a > 0.5:
-        energy = "excited"
-    elif a > 0.15:
-        energy = "lively"
-    elif a >= -0.15:
-        energy = "moderately calm"
-    else:
-        energy = "calm"
-    return f"{pleasant} and {energy}"
+    return f"{_word(emotion.valence, _VALENCE_WORDS)} and {_word(emotion.arousal, _AROUSAL_WORDS)}"
