@@ -20,15 +20,12 @@ bytes too); only ``manifest.json`` carries a build date.
 from __future__ import annotations
 
 import contextlib
-import functools
-import hashlib
 import json
-import logging
 import multiprocessing as mp
 import queue as queue_mod
 import time
 from collections import Counter
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -37,13 +34,19 @@ from typing import Any
 
 import numpy as np
 
-from image2music.data.chords import ChordStatus
 from image2music.data.features import FEATURE_NAMES
-from image2music.data.normalise import normalise_song
+from image2music.data.parts import (
+    CORPUS_FORMAT,
+    BuildCallback,
+    build_part,
+    builder_version,
+    cached_part,
+    input_key,
+    part_worker,
+)
 from image2music.data.readers import DATASETS
-from image2music.data.song import DatasetReport
 from image2music.data.splits import SPLITS, assign_split, group_key
-from image2music.data.store import concat_tables, content_hash, pack_songs, read_npz, write_npz
+from image2music.data.store import concat_tables, content_hash, read_npz, write_npz
 from image2music.errors import DataError
 from image2music.vocab import CHORD_VOCAB_SIZE, MELODY_VOCAB_SIZE, VOCAB_VERSION
 
@@ -57,13 +60,6 @@ __all__ = [
     "input_key",
     "select_datasets",
 ]
-
-#: Version of the on-disk layout; part of every path and key.
-CORPUS_FORMAT = 1
-
-#: Progress callback: ``(dataset, phase, done, total)``; phase is one of
-#: ``"cached"``, ``"reading"``, ``"normalising"``, ``"done"``, ``"combining"``.
-BuildCallback = Callable[[str, str, int, int], None]
 
 
 @dataclass
@@ -92,17 +88,6 @@ def corpus_dir(cache_dir: Path) -> Path:
     return cache_dir / f"v{CORPUS_FORMAT}"
 
 
-@functools.cache
-def builder_version() -> str:
-    """Hash of the corpus builder's source code (all of :mod:`image2music.data`)."""
-    root = Path(__file__).resolve().parent
-    h = hashlib.sha256()
-    for p in sorted(root.rglob("*.py")):
-        h.update(p.relative_to(root).as_posix().encode())
-        h.update(p.read_bytes())
-    return h.hexdigest()[:16]
-
-
 def select_datasets(only: Sequence[str] | None) -> list[str]:
     """Dataset names to build, in corpus order.
 
@@ -121,178 +106,6 @@ def select_datasets(only: Sequence[str] | None) -> list[str]:
     if unknown:
         raise DataError(f"unknown dataset(s) {', '.join(unknown)}; known: {', '.join(DATASETS)}")
     return [n for n in DATASETS if n in set(only)]
-
-
-def input_key(name: str, datasets_dir: Path) -> tuple[str, list[dict[str, Any]]]:
-    """Cache key of one dataset and the input files it was computed from.
-
-    Args:
-        name: Dataset name.
-        datasets_dir: The datasets directory.
-
-    Returns:
-        ``(key, files)`` with ``files`` as ``{"path", "size", "mtime_ns"}``.
-
-    Raises:
-        DataError: If the dataset has no input file.
-    """
-    spec = DATASETS[name]
-    files = spec.input_files(datasets_dir)
-    if not files:
-        raise DataError(
-            f"dataset {name!r}: none of {', '.join(spec.inputs)} found in "
-            f"{datasets_dir / spec.folder}"
-        )
-    entries = []
-    for p in files:
-        st = p.stat()
-        entries.append(
-            {
-                "path": p.relative_to(datasets_dir).as_posix(),
-                "size": st.st_size,
-                "mtime_ns": st.st_mtime_ns,
-            }
-        )
-    payload = json.dumps(
-        {
-            "files": entries,
-            "builder": builder_version(),
-            "vocab": VOCAB_VERSION,
-            "format": CORPUS_FORMAT,
-        },
-        sort_keys=True,
-    )
-    return hashlib.sha256(payload.encode()).hexdigest()[:16], entries
-
-
-def _part_stats(
-    table: dict[str, np.ndarray[Any, Any]], drop_reasons: Counter[str], notes: Counter[str]
-) -> dict[str, Any]:
-    status = table["chord_status"]
-    return {
-        "songs": len(table["song_id"]),
-        "phrases": len(table["phrase_song"]),
-        "chords_exact": int((status == ChordStatus.EXACT).sum()),
-        "chords_simplified": int((status == ChordStatus.SIMPLIFIED).sum()),
-        "chords_dropped": int((status == ChordStatus.DROPPED).sum()),
-        "chords_none": int((status == ChordStatus.NONE).sum()),
-        "chord_drop_reasons": dict(sorted(drop_reasons.items())),
-        "melody_notes": len(table["note_onset"]),
-        "songs_with_melody": int(table["has_melody"].sum()),
-        "normalisation": dict(sorted(notes.items())),
-        "chord_source": sorted(set(table["chord_source"].tolist())),
-    }
-
-
-def _build_part(
-    name: str,
-    datasets_dir: Path,
-    parts_dir: Path,
-    key: str,
-    files: list[dict[str, Any]],
-    callback: BuildCallback,
-) -> dict[str, Any]:
-    spec = DATASETS[name]
-    folder = datasets_dir / spec.folder
-    report = DatasetReport(name)
-    parts_dir.mkdir(parents=True, exist_ok=True)
-    try:
-        with _log_to(parts_dir / f"{name}.log", "w"):
-            songs = spec.read(folder, report, lambda d, t: callback(name, "reading", d, t))
-    except DataError as e:
-        msg = str(e)
-        raise DataError(msg if msg.startswith(name) else f"{name}: {msg}") from e
-    if report.items_read == 0:
-        reasons = ", ".join(f"{r} ({n})" for r, n in report.skipped.most_common(3))
-        raise DataError(
-            f"dataset {name!r} is unreadable: none of its {report.items_total} items in "
-            f"{folder} could be read" + (f": {reasons}" if reasons else "")
-        )
-    counters: Counter[str] = Counter()
-    drops: Counter[str] = Counter()
-    arrays = []
-    for i, s in enumerate(songs):
-        a = normalise_song(s, counters)
-        drops.update(a.drop_reasons)
-        arrays.append(a)
-        if i % 50 == 0 or i + 1 == len(songs):
-            callback(name, "normalising", i + 1, len(songs))
-    table = pack_songs(arrays, spec.licence, spec.permissive)
-    stats = _part_stats(table, drops, counters)
-    meta: dict[str, Any] = {
-        "dataset": name,
-        "input_key": key,
-        "input_files": files,
-        "builder_version": builder_version(),
-        "licence": spec.licence,
-        "permissive": spec.permissive,
-        "has_melody": spec.has_melody,
-        "report": report.to_json(),
-        "stats": stats,
-        "content_hash": content_hash(table),
-    }
-    parts_dir.mkdir(parents=True, exist_ok=True)
-    write_npz(parts_dir / f"{name}.npz", table)
-    tmp = parts_dir / f"{name}.json.tmp"
-    tmp.write_text(json.dumps(meta, indent=1, ensure_ascii=False), encoding="utf-8")
-    tmp.replace(parts_dir / f"{name}.json")
-    callback(name, "done", stats["songs"], stats["songs"])
-    return meta
-
-
-class _QueueCallback:
-    """Picklable progress callback for worker processes (throttled)."""
-
-    def __init__(self, q: Any) -> None:
-        self.q = q
-        self.last: dict[tuple[str, str], float] = {}
-
-    def __call__(self, name: str, phase: str, done: int, total: int) -> None:
-        now = time.monotonic()
-        if done < total and now - self.last.get((name, phase), 0.0) < 0.1:
-            return
-        self.last[(name, phase)] = now
-        self.q.put((name, phase, done, total))
-
-
-def _worker(
-    name: str,
-    datasets_dir: Path,
-    parts_dir: Path,
-    key: str,
-    files: list[dict[str, Any]],
-    q: Any,
-) -> dict[str, Any]:
-    return _build_part(name, datasets_dir, parts_dir, key, files, _QueueCallback(q))
-
-
-@contextlib.contextmanager
-def _log_to(path: Path, mode: str) -> Iterator[None]:
-    """Send the data package's log records to ``path`` only, for the duration."""
-    logger = logging.getLogger("image2music.data")
-    handler = logging.FileHandler(path, mode=mode, encoding="utf-8")
-    handler.setFormatter(logging.Formatter("%(levelname)s %(message)s"))
-    old_propagate, old_level = logger.propagate, logger.level
-    logger.addHandler(handler)
-    logger.propagate = False
-    logger.setLevel(logging.INFO)
-    try:
-        yield
-    finally:
-        logger.removeHandler(handler)
-        handler.close()
-        logger.propagate, logger.level = old_propagate, old_level
-
-
-def _cached_part(parts_dir: Path, name: str, key: str) -> dict[str, Any] | None:
-    meta_path, npz_path = parts_dir / f"{name}.json", parts_dir / f"{name}.npz"
-    if not (meta_path.is_file() and npz_path.is_file()):
-        return None
-    try:
-        meta = json.loads(meta_path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return None
-    return meta if isinstance(meta, dict) and meta.get("input_key") == key else None
 
 
 def _noop(name: str, phase: str, done: int, total: int) -> None:
@@ -368,7 +181,7 @@ def _build(
     metas: dict[str, dict[str, Any]] = {}
     todo: list[str] = []
     for n in names:
-        cached = None if force else _cached_part(parts_dir, n, keys[n][0])
+        cached = None if force else cached_part(parts_dir, n, keys[n][0])
         if cached is not None:
             metas[n] = cached
             result.cached.append(n)
@@ -379,7 +192,7 @@ def _build(
         metas.update(_build_parallel(todo, datasets_dir, parts_dir, keys, workers, cb))
     else:
         for n in todo:
-            metas[n] = _build_part(n, datasets_dir, parts_dir, keys[n][0], keys[n][1], cb)
+            metas[n] = build_part(n, datasets_dir, parts_dir, keys[n][0], keys[n][1], cb)
     result.built = [n for n in names if n in todo]
 
     manifest_path = out_dir / "manifest.json"
@@ -426,7 +239,7 @@ def _build_parallel(
         q = manager.Queue()
         with ProcessPoolExecutor(max_workers=workers, mp_context=ctx) as pool:
             futures: dict[str, Future[dict[str, Any]]] = {
-                n: pool.submit(_worker, n, datasets_dir, parts_dir, keys[n][0], keys[n][1], q)
+                n: pool.submit(part_worker, n, datasets_dir, parts_dir, keys[n][0], keys[n][1], q)
                 for n in order
             }
             pending = set(futures)
