@@ -125,9 +125,20 @@ class NetworkFiles:
         onnx_path = Path(path) if path is not None else self.default_path()
         return read_model_info(onnx_path, self.kind, self.expected)
 
+    def cached(self, path: Path | str | None = None) -> ModelInfo:
+        """:meth:`load`, once per process and resolved path (the shipped model: ``None``)."""
+        key = (self.kind, None if path is None else str(Path(path).resolve()))
+        if key not in _INFO_CACHE:
+            _INFO_CACHE[key] = self.load(key[1])
+        return _INFO_CACHE[key]
+
     def session(self, info: ModelInfo) -> Any:
         """The process-wide onnxruntime session of a model (created on first use)."""
         return onnx_session(str(info.onnx_path), self.inputs, f"{self.kind} model")
+
+
+#: Model descriptions already read, by (kind, resolved path).
+_INFO_CACHE: dict[tuple[str, str | None], ModelInfo] = {}
 
 
 @functools.lru_cache(maxsize=8)

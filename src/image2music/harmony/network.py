@@ -17,7 +17,6 @@ progression is written, and its session is shared by the whole process.
 
 from __future__ import annotations
 
-import functools
 from pathlib import Path
 
 import numpy as np
@@ -28,16 +27,11 @@ from image2music.harmony.base import BAR_COUNTS
 from image2music.harmony.constraints import is_minor_mode
 from image2music.harmony.decoding import decode, tokens_to_progression
 from image2music.harmony.grid import STEPS_PER_BAR, condition_vector, position_features
-from image2music.harmony.model_files import ONNX_INPUTS, HarmonyModelInfo, load_model_info
+from image2music.harmony.model_files import FILES, ONNX_INPUTS, HarmonyModelInfo
 from image2music.onnx_models import StepNetwork
 from image2music.types import COMMON_TIME, Emotion, Key, Progression, TimeSignature
 
 __all__ = ["NetworkHarmony", "OnnxStepModel", "score_sequences"]
-
-
-@functools.lru_cache(maxsize=4)
-def _info(path: str | None) -> HarmonyModelInfo:
-    return load_model_info(path)
 
 
 class OnnxStepModel(StepNetwork):
@@ -106,7 +100,7 @@ class NetworkHarmony:
             raise ConfigError(
                 f"need temperature >= 0 and 0 < top_p <= 1, got {temperature}, {top_p}"
             )
-        self.info = _info(None if model_path is None else str(Path(model_path).resolve()))
+        self.info = FILES.cached(model_path)
         self.version = self.info.version
         self.temperature = temperature
         self.top_p = top_p

@@ -18,7 +18,6 @@ other than 4/4 fall back to the rule-based
 
 from __future__ import annotations
 
-import functools
 from pathlib import Path
 
 import numpy as np
@@ -28,16 +27,11 @@ from image2music.harmony.constraints import is_minor_mode
 from image2music.melody.constraints import DecodingSettings
 from image2music.melody.decoding import decode, tokens_to_melody
 from image2music.melody.grid import chord_features, condition_vector, position_features
-from image2music.melody.model_files import ONNX_INPUTS, MelodyModelInfo, load_model_info
+from image2music.melody.model_files import FILES, ONNX_INPUTS, MelodyModelInfo
 from image2music.onnx_models import StepNetwork
 from image2music.types import Emotion, Melody, Progression
 
 __all__ = ["NetworkMelody", "OnnxMelodyStepModel", "score_melodies"]
-
-
-@functools.lru_cache(maxsize=4)
-def _info(path: str | None) -> MelodyModelInfo:
-    return load_model_info(path)
 
 
 class OnnxMelodyStepModel(StepNetwork):
@@ -96,7 +90,7 @@ class NetworkMelody:
     def __init__(
         self, model_path: Path | str | None = None, *, settings: DecodingSettings | None = None
     ) -> None:
-        self.info = _info(None if model_path is None else str(Path(model_path).resolve()))
+        self.info = FILES.cached(model_path)
         self.version = self.info.version
         self.settings = settings or DecodingSettings()
 
