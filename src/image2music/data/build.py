@@ -38,11 +38,11 @@ from image2music.data.features import FEATURE_NAMES
 from image2music.data.parts import (
     CORPUS_FORMAT,
     BuildCallback,
+    QueueCallback,
     build_part,
     builder_version,
     cached_part,
     input_key,
-    part_worker,
 )
 from image2music.data.readers import DATASETS
 from image2music.data.splits import SPLITS, assign_split, group_key
@@ -239,7 +239,9 @@ def _build_parallel(
         q = manager.Queue()
         with ProcessPoolExecutor(max_workers=workers, mp_context=ctx) as pool:
             futures: dict[str, Future[dict[str, Any]]] = {
-                n: pool.submit(part_worker, n, datasets_dir, parts_dir, keys[n][0], keys[n][1], q)
+                n: pool.submit(
+                    build_part, n, datasets_dir, parts_dir, keys[n][0], keys[n][1], QueueCallback(q)
+                )
                 for n in order
             }
             pending = set(futures)

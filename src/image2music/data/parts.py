@@ -39,7 +39,6 @@ __all__ = [
     "builder_version",
     "cached_part",
     "input_key",
-    "part_worker",
 ]
 
 #: Version of the on-disk layout; part of every path and key.
@@ -197,18 +196,6 @@ class QueueCallback:
             return
         self.last[(name, phase)] = now
         self.q.put((name, phase, done, total))
-
-
-def part_worker(
-    name: str,
-    datasets_dir: Path,
-    parts_dir: Path,
-    key: str,
-    files: list[dict[str, Any]],
-    q: Any,
-) -> dict[str, Any]:
-    """:func:`build_part` in a worker process, reporting through a queue."""
-    return build_part(name, datasets_dir, parts_dir, key, files, QueueCallback(q))
 
 
 @contextlib.contextmanager

@@ -129,10 +129,10 @@ def detect_objects(
     """Find COCO objects in a picture.
 
     Args:
-        rgb: sRGB analysis pixels, ``uint8``, shape ``(height, width, 3)``.
-        width_px: Width of the original picture, for the boxes (default: the
-            array's width).
-        height_px: Height of the original picture (default: the array's height).
+        rgb: The analysis copy (sRGB ``uint8``, height x width x 3).
+        width_px: The original picture's width, to scale the boxes back
+            (default: the copy's).
+        height_px: The original picture's height (default: the copy's).
 
     Returns:
         At most :data:`MAX_OBJECTS` objects, most confident first; the label is
