@@ -6,13 +6,13 @@ line and exits with status 1.
 
 from __future__ import annotations
 
-import json
 import math
-import sys
 from pathlib import Path
 from typing import Annotated, Any
 
 import typer
+
+from image2music.cli.reporting import report_or_fail
 
 __all__ = ["build_evaluate_cli"]
 
@@ -94,25 +94,21 @@ def harmony(
     from rich.console import Console
 
     from image2music.data import load_corpus
-    from image2music.errors import Image2MusicError
     from image2music.evaluation.harmony_eval import EvalConfig, evaluate_harmony
 
     err = Console(stderr=True, highlight=False)
-    try:
+
+    def run() -> dict[str, Any]:
         corpus = load_corpus(cache_dir)
         with err.status("evaluating…") as status:
-            report = evaluate_harmony(
+            return evaluate_harmony(
                 corpus,
                 model,
                 EvalConfig(generated=samples, response_samples=response_samples, seed=seed),
                 on_stage=lambda text: status.update(f"{text}…"),
             )
-    except Image2MusicError as e:
-        raise _fail(str(e)) from None
-    if json_out:
-        sys.stdout.write(json.dumps(report, indent=1) + "\n")
-        return
-    _print_tables(report)
+
+    report_or_fail(run, json_out, _print_tables)
 
 
 def build_evaluate_cli() -> typer.Typer:

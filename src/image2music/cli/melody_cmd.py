@@ -7,14 +7,13 @@ exits with status 1.
 
 from __future__ import annotations
 
-import json
 import math
-import sys
 from pathlib import Path
 from typing import Annotated, Any
 
 import typer
 
+from image2music.cli.reporting import report_or_fail
 from image2music.training.architectures import ARCHITECTURES
 
 _MELODY = ARCHITECTURES["melody"]
@@ -82,16 +81,11 @@ def evaluate_melody(
 ) -> None:
     """Compare network and baseline melodies with the real ones over held-out chords."""
     from image2music.data import load_corpus
-    from image2music.errors import Image2MusicError
     from image2music.evaluation.melody_eval import MelodyEvalConfig
     from image2music.evaluation.melody_eval import evaluate_melody as run
 
-    try:
-        corpus = load_corpus(cache_dir)
-        report = run(corpus, model, MelodyEvalConfig(windows=windows, seed=seed))
-    except Image2MusicError as e:
-        raise _fail(str(e)) from None
-    if json_out:
-        sys.stdout.write(json.dumps(report, indent=1) + "\n")
-        return
-    _print_melody_tables(report)
+    report_or_fail(
+        lambda: run(load_corpus(cache_dir), model, MelodyEvalConfig(windows=windows, seed=seed)),
+        json_out,
+        _print_melody_tables,
+    )

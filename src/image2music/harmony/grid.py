@@ -30,6 +30,7 @@ __all__ = [
     "STEPS_PER_BAR",
     "condition_vector",
     "position_features",
+    "step_table",
 ]
 
 #: Grid steps per 4/4 bar (half bars).
@@ -55,19 +56,24 @@ POSITION_FEATURES: tuple[str, ...] = (
 CONDITION_NAMES: tuple[str, ...] = ("valence", "arousal", "minor")
 
 
-def position_features(n_steps: int) -> NDArray[np.float32]:
-    """Position inputs of every step of an ``n_steps``-step phrase.
+def step_table(n_steps: int, width: int) -> tuple[NDArray[np.int64], NDArray[np.float32]]:
+    """The step indices of an ``n_steps``-step phrase and a zero ``(n_steps, width)`` table.
 
-    Args:
-        n_steps: Phrase length in half-bar steps, >= 1.
+    Raises:
+        CompositionError: If ``n_steps`` is smaller than 1.
+    """
+    if n_steps < 1:
+        raise CompositionError(f"n_steps must be >= 1, got {n_steps}")
+    return np.arange(n_steps), np.zeros((n_steps, width), dtype=np.float32)
+
+
+def position_features(n_steps: int) -> NDArray[np.float32]:
+    """Position inputs of every step of an ``n_steps``-step phrase of half bars (>= 1).
 
     Returns:
         Array ``(n_steps, len(POSITION_FEATURES))``, float32.
     """
-    if n_steps < 1:
-        raise CompositionError(f"n_steps must be >= 1, got {n_steps}")
-    t = np.arange(n_steps)
-    out = np.zeros((n_steps, len(POSITION_FEATURES)), dtype=np.float32)
+    t, out = step_table(n_steps, len(POSITION_FEATURES))
     out[:, 0] = t % STEPS_PER_BAR
     out[t, 1 + (t // STEPS_PER_BAR) % 4] = 1.0
     out[:, 5] = t / n_steps

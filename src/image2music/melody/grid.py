@@ -22,8 +22,7 @@ from __future__ import annotations
 import numpy as np
 from numpy.typing import NDArray
 
-from image2music.errors import CompositionError
-from image2music.harmony.grid import CONDITION_NAMES, condition_vector
+from image2music.harmony.grid import CONDITION_NAMES, condition_vector, step_table
 from image2music.harmony.tokens import VOCAB_SIZE as CHORD_VOCAB_SIZE
 from image2music.harmony.tokens import is_chord, root_and_quality
 from image2music.types import CHORD_QUALITIES
@@ -120,18 +119,12 @@ def chord_features(chords: NDArray[np.integer]) -> NDArray[np.float32]:
 
 
 def position_features(n_steps: int) -> NDArray[np.float32]:
-    """Position inputs of every step of an ``n_steps``-step phrase.
-
-    Args:
-        n_steps: Phrase length in 16th steps, >= 1.
+    """One-hot 16th in the bar, bar in the phrase and progress of every step (``n_steps`` >= 1).
 
     Returns:
         Array ``(n_steps, len(POSITION_FEATURES))``, float32.
     """
-    if n_steps < 1:
-        raise CompositionError(f"n_steps must be >= 1, got {n_steps}")
-    t = np.arange(n_steps)
-    out = np.zeros((n_steps, len(POSITION_FEATURES)), dtype=np.float32)
+    t, out = step_table(n_steps, len(POSITION_FEATURES))
     out[t, t % STEPS_PER_BAR] = 1.0
     bar = t // STEPS_PER_BAR
     out[t, STEPS_PER_BAR + bar % 4] = 1.0

@@ -101,57 +101,45 @@ def _melody_harmony(ex: MelodyExamples) -> HarmonyExamples:
     return ex.harmony
 
 
-#: The harmony network, as the run driver sees it. Its decoding settings are
-#: the defaults of :class:`~image2music.harmony.network.NetworkHarmony`.
-HARMONY_RUN = NetworkRun(
-    kind="harmony",
-    format=harmony_files.FORMAT,
-    load=_load_harmony,
-    harmony=_own,
-    tensors=harmony_tensors,
-    evaluate=evaluate_harmony_model,
-    inputs={
-        "position_features": list(harmony_grid.POSITION_FEATURES),
-        "condition_names": list(harmony_grid.CONDITION_NAMES),
-    },
-    decoding={
-        "grid": "one chord per half bar (2 quarter-note beats); 1 or 2 chords a bar",
-        "temperature": 1.0,
-        "top_p": 0.95,
-        "mode_bias": 1.5,
-        "constraints": "opens on the tonic (I/Imaj7, i/i7); last step repeats the opening "
-        "tonic; first half of the last bar from the cadence set (V, V7, Vsus4, V7sus4, IV, "
-        "IVmaj7, iv, bVII; minor: V, V7, Vsus4, V7sus4, v, v7, iv, iv7, bVII; church modes "
-        "add their own) or the tonic after a cadence chord",
-    },
-    default_install=harmony_files.default_model_path,
-    score_withheld=True,
-)
+def _inputs(grid: Any) -> dict[str, Any]:
+    """The sidecar fields naming a network's inputs (chord features only where it has them)."""
+    names = ("chord_features", "position_features", "condition_names")
+    return {n: list(getattr(grid, n.upper())) for n in names if hasattr(grid, n.upper())}
 
-#: The melody network, as the run driver sees it. Its decoding settings are
-#: the defaults of :class:`~image2music.melody.network.NetworkMelody`.
-MELODY_RUN = NetworkRun(
-    kind="melody",
-    format=melody_files.FORMAT,
-    load=_load_melody,
-    harmony=_melody_harmony,
-    tensors=melody_tensors,
-    evaluate=evaluate_melody_model,
-    inputs={
-        "chord_features": list(melody_grid.CHORD_FEATURES),
-        "position_features": list(melody_grid.POSITION_FEATURES),
-        "condition_names": list(melody_grid.CONDITION_NAMES),
-    },
-    decoding={
-        "grid": "one id per 16th note: note onset (key-relative pitch), HOLD or REST",
-        "temperature": 0.9,
-        "top_p": 0.92,
-        "constraints": "see image2music.melody.constraints: chord tones on beats 1 and 3 "
-        "(upper tones favoured), step bias, range window from arousal, stable tones at phrase "
-        "ends, tonic held at the end, density and contour biases, bars 5-7 echo bars 1-3",
-    },
-    default_install=melody_files.default_model_path,
-)
+
+#: Decoding settings recorded in the harmony sidecar (the defaults of
+#: :class:`~image2music.harmony.network.NetworkHarmony`).
+_HARMONY_DECODING: dict[str, Any] = {
+    "grid": "one chord per half bar (2 quarter-note beats); 1 or 2 chords a bar",
+    "temperature": 1.0,
+    "top_p": 0.95,
+    "mode_bias": 1.5,
+    "constraints": "opens on the tonic (I/Imaj7, i/i7); last step repeats the opening "
+    "tonic; first half of the last bar from the cadence set (V, V7, Vsus4, V7sus4, IV, "
+    "IVmaj7, iv, bVII; minor: V, V7, Vsus4, V7sus4, v, v7, iv, iv7, bVII; church modes "
+    "add their own) or the tonic after a cadence chord",
+}
+
+#: Decoding settings recorded in the melody sidecar (the defaults of
+#: :class:`~image2music.melody.network.NetworkMelody`).
+_MELODY_DECODING: dict[str, Any] = {
+    "grid": "one id per 16th note: note onset (key-relative pitch), HOLD or REST",
+    "temperature": 0.9,
+    "top_p": 0.92,
+    "constraints": "see image2music.melody.constraints: chord tones on beats 1 and 3 "
+    "(upper tones favoured), step bias, range window from arousal, stable tones at phrase "
+    "ends, tonic held at the end, density and contour biases, bars 5-7 echo bars 1-3",
+}
+
+#: The harmony network, as the run driver sees it (also scored with the emotion withheld).
+HARMONY_RUN = NetworkRun("harmony", harmony_files.FORMAT, _load_harmony, _own, harmony_tensors,
+                         evaluate_harmony_model, _inputs(harmony_grid), _HARMONY_DECODING,
+                         harmony_files.default_model_path, score_withheld=True)  # fmt: skip
+
+#: The melody network, as the run driver sees it.
+MELODY_RUN = NetworkRun("melody", melody_files.FORMAT, _load_melody, _melody_harmony,
+                        melody_tensors, evaluate_melody_model, _inputs(melody_grid),
+                        _MELODY_DECODING, melody_files.default_model_path)  # fmt: skip
 
 #: Every trainable network, by kind.
 RUNS: dict[str, NetworkRun] = {"harmony": HARMONY_RUN, "melody": MELODY_RUN}
