@@ -167,6 +167,10 @@ class Composition:
             if fmt not in FORMATS:
                 raise ConfigError(f"unknown format {fmt!r}; choose from {', '.join(FORMATS)}")
         name = stem or self.score.title or "image2music"
+        if stem is not None and (
+            not stem.strip() or stem in (".", "..") or any(c in stem for c in "/\\\0")
+        ):
+            raise ConfigError(f"name must be a file name without folders, got {stem!r}")
         paths = {fmt: Path(outdir) / f"{name}.{fmt}" for fmt in fmts}
         check_targets(paths.values(), force=force)
         contents = {paths[fmt]: self.render(fmt) for fmt in fmts}

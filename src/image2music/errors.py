@@ -13,6 +13,7 @@ __all__ = [
     "ConfigError",
     "DataError",
     "EmotionError",
+    "ExistingFileError",
     "Image2MusicError",
     "ImageError",
     "MissingDependencyError",
@@ -77,3 +78,15 @@ class DataError(Image2MusicError):
 
 class OutputError(Image2MusicError):
     """Writing an output file failed or would overwrite an existing file."""
+
+
+class ExistingFileError(OutputError):
+    """An output file exists and overwriting was not asked for.
+
+    Attributes:
+        path: The existing file.
+    """
+
+    def __init__(self, path: object) -> None:
+        super().__init__(f"{path} exists; pass force=True to overwrite it")
+        self.path = path

@@ -96,7 +96,7 @@ def test_bad_arrangement_options_exit_2_and_write_nothing(tmp_path: Path, args: 
 def test_force_is_checked_before_rendering(tmp_path: Path) -> None:
     (tmp_path / "photo.wav").write_bytes(b"old")
     code, _, stderr = invoke("compose", str(EXAMPLE), "-o", str(tmp_path), "--bars", "4")
-    assert code == 1 and "--force" in stderr
+    assert code == 2 and "use --force to overwrite" in stderr and "force=True" not in stderr
     assert sorted(p.name for p in tmp_path.iterdir()) == ["photo.wav"]  # nothing else written
     assert (tmp_path / "photo.wav").read_bytes() == b"old"
     assert invoke("compose", str(EXAMPLE), "-o", str(tmp_path), "--bars", "4", "--force")[0] == 0

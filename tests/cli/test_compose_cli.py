@@ -90,7 +90,7 @@ def test_bad_option_exits_2(tmp_path: Path) -> None:
 def test_existing_files_need_force(tmp_path: Path) -> None:
     assert invoke("compose", str(EXAMPLE), "-o", str(tmp_path))[0] == 0
     code, _, stderr = invoke("compose", str(EXAMPLE), "-o", str(tmp_path))
-    assert code == 1 and "--force" in stderr
+    assert code == 2 and "use --force to overwrite" in stderr and "force=True" not in stderr
     assert invoke("compose", str(EXAMPLE), "-o", str(tmp_path), "--force")[0] == 0
 
 

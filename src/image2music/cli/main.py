@@ -82,7 +82,7 @@ def compose(
     from rich.console import Console
     from rich.markup import escape
 
-    from image2music.errors import ConfigError, Image2MusicError, ImageError
+    from image2music.errors import ConfigError, ExistingFileError, Image2MusicError, ImageError
     from image2music.options import options_from
     from image2music.pipeline import compose as run_compose
 
@@ -124,6 +124,12 @@ def compose(
                 written = result.write(outdir, fmts, stem=name, force=force)
         except ImageError as e:
             err.print(f"[bold red]error:[/] {escape(str(e))}")
+            failures, worst = failures + 1, max(worst, 2)
+            continue
+        except ExistingFileError as e:
+            err.print(
+                f"[bold red]error:[/] {escape(str(e.path))} exists; use --force to overwrite it"
+            )
             failures, worst = failures + 1, max(worst, 2)
             continue
         except ConfigError as e:

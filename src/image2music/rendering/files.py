@@ -7,7 +7,7 @@ import tempfile
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 
-from image2music.errors import OutputError
+from image2music.errors import ExistingFileError, OutputError
 
 __all__ = ["check_targets", "write_files_atomically"]
 
@@ -27,7 +27,7 @@ def check_targets(paths: Iterable[Path], *, force: bool = False) -> None:
         if path.is_dir():
             raise OutputError(f"{path} is a directory")
         if path.exists() and not force:
-            raise OutputError(f"{path} exists; use --force (force=True) to overwrite it")
+            raise ExistingFileError(path)
 
 
 def write_files_atomically(outputs: Mapping[Path, bytes], *, force: bool = False) -> list[Path]:

@@ -54,7 +54,9 @@ def midi_bytes(score: Score) -> bytes:
     import mido
 
     try:
-        mid = mido.MidiFile(type=1, ticks_per_beat=score.ticks_per_beat)
+        # UTF-8 text events: a picture named "Фото" or "日本" titles its music too
+        # (mido's default Latin-1 cannot encode them).
+        mid = mido.MidiFile(type=1, ticks_per_beat=score.ticks_per_beat, charset="utf-8")
         conductor = mido.MidiTrack()
         conductor.append(mido.MetaMessage("track_name", name=score.title, time=0))
         ts = score.progression.time_signature

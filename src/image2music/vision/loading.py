@@ -217,6 +217,8 @@ def load_image(
             raise ImageError(f"{name}: file not found")
         if path.is_dir():
             raise ImageError(f"{name}: is a directory, not an image file")
+        if not path.is_file():  # a FIFO or device would block or never end
+            raise ImageError(f"{name}: not a regular file")
         try:
             with path.open("rb") as fp:
                 if os.fstat(fp.fileno()).st_size == 0:
