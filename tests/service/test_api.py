@@ -342,3 +342,11 @@ def test_page_and_docs_are_served_locally(client: TestClient) -> None:
 def test_unknown_route_and_method(client: TestClient) -> None:
     error_of(client.get("/api/nothing"), 404, "not_found")
     error_of(client.get("/api/compose"), 405, "method_not_allowed")
+
+
+def test_a_picture_named_beyond_latin_1(client: TestClient, small_png: bytes) -> None:
+    response = post_picture(client, small_png, "Фото 日本.png", bars="4")
+    assert response.status_code == 200, response.text
+    body = response.json()
+    midi = client.get(body["files"]["mid"])
+    assert midi.status_code == 200 and midi.content.startswith(b"MThd")
