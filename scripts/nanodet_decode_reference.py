@@ -34,6 +34,7 @@ IoU 0.6, at most 100 boxes; finally the letterbox is undone.
 from __future__ import annotations
 
 import argparse
+import importlib.util
 import sys
 from pathlib import Path
 
@@ -50,88 +51,17 @@ REG_MAX = 10
 MEAN_BGR = np.array([103.53, 116.28, 123.675], np.float32)
 STD_BGR = np.array([57.375, 57.12, 58.395], np.float32)
 
-COCO_LABELS = (
-    "person",
-    "bicycle",
-    "car",
-    "motorcycle",
-    "airplane",
-    "bus",
-    "train",
-    "truck",
-    "boat",
-    "traffic_light",
-    "fire_hydrant",
-    "stop_sign",
-    "parking_meter",
-    "bench",
-    "bird",
-    "cat",
-    "dog",
-    "horse",
-    "sheep",
-    "cow",
-    "elephant",
-    "bear",
-    "zebra",
-    "giraffe",
-    "backpack",
-    "umbrella",
-    "handbag",
-    "tie",
-    "suitcase",
-    "frisbee",
-    "skis",
-    "snowboard",
-    "sports_ball",
-    "kite",
-    "baseball_bat",
-    "baseball_glove",
-    "skateboard",
-    "surfboard",
-    "tennis_racket",
-    "bottle",
-    "wine_glass",
-    "cup",
-    "fork",
-    "knife",
-    "spoon",
-    "bowl",
-    "banana",
-    "apple",
-    "sandwich",
-    "orange",
-    "broccoli",
-    "carrot",
-    "hot_dog",
-    "pizza",
-    "donut",
-    "cake",
-    "chair",
-    "couch",
-    "potted_plant",
-    "bed",
-    "dining_table",
-    "toilet",
-    "tv",
-    "laptop",
-    "mouse",
-    "remote",
-    "keyboard",
-    "cell_phone",
-    "microwave",
-    "oven",
-    "toaster",
-    "sink",
-    "refrigerator",
-    "book",
-    "clock",
-    "vase",
-    "scissors",
-    "teddy_bear",
-    "hair_drier",
-    "toothbrush",
+
+# The 80 COCO class names, from the package's one list (read by path: this
+# script may run where image2music is not installed). Underscores for spaces,
+# as the model's metadata has always stored them.
+_COCO_SPEC = importlib.util.spec_from_file_location(
+    "_coco", Path(__file__).resolve().parents[1] / "src" / "image2music" / "vision" / "coco.py"
 )
+assert _COCO_SPEC is not None and _COCO_SPEC.loader is not None
+_COCO = importlib.util.module_from_spec(_COCO_SPEC)
+_COCO_SPEC.loader.exec_module(_COCO)
+COCO_LABELS = tuple(name.replace(" ", "_") for name in _COCO.COCO_CLASSES)
 
 
 def preprocess(rgb: np.ndarray) -> tuple[np.ndarray, float, int, int]:
