@@ -33,9 +33,11 @@ def check_targets(paths: Iterable[Path], *, force: bool = False) -> None:
 def write_files_atomically(outputs: Mapping[Path, bytes], *, force: bool = False) -> list[Path]:
     """Write every file or none.
 
-    All targets are checked before anything is written; each file is written
-    to a temporary name in its own folder and renamed into place, so a reader
-    never sees half a file.
+    All targets are checked before anything is written. Every file is first
+    written to a short temporary name in its own folder (``.i2m-XXXX.tmp``, so a
+    final name of up to 255 bytes still works); only when all of them are
+    complete are they renamed into place, so a full disk or an error part-way
+    leaves no target behind, and a reader never sees half a file.
 
     Args:
         outputs: Target path -> content.
@@ -49,20 +51,33 @@ def write_files_atomically(outputs: Mapping[Path, bytes], *, force: bool = False
             or cannot be written.
     """
     check_targets(outputs, force=force)
-    written: list[Path] = []
-    for path, data in outputs.items():
-        try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    staged: list[tuple[Path, Path]] = []
+    try:
+        for path, data in outputs.items():
+            try:
+                path.parent.mkdir(parents=True, exist_ok=True)
+                fd, tmp = tempfile.mkstemp(prefix=".i2m-", suffix=".tmp", dir=path.parent)
+            except OSError as e:
+                raise OutputError(f"cannot write {path}: {e.strerror or e}") from e
+            staged.append((Path(tmp), path))
             try:
                 os.fchmod(fd, _FILE_MODE)  # mkstemp makes files private (0600)
                 with os.fdopen(fd, "wb") as fh:
                     fh.write(data)
-                Path(tmp).replace(path)
-            except BaseException:
-                Path(tmp).unlink(missing_ok=True)
-                raise
+            except OSError as e:
+                raise OutputError(f"cannot write {path}: {e.strerror or e}") from e
+        existed = {target for _, target in staged if target.exists()}
+        done: list[Path] = []
+        try:
+            for tmp_path, target in staged:
+                tmp_path.replace(target)
+                done.append(target)
         except OSError as e:
-            raise OutputError(f"cannot write {path}: {e.strerror or e}") from e
-        written.append(path)
-    return written
+            for target in done:  # undo what this call created
+                if target not in existed:
+                    target.unlink(missing_ok=True)
+            raise OutputError(f"cannot write {target}: {e.strerror or e}") from e
+    finally:
+        for tmp_path, _ in staged:
+            tmp_path.unlink(missing_ok=True)
+    return [target for _, target in staged]
