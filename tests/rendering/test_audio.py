@@ -141,3 +141,38 @@ def test_velocity_changes_loudness(name: str) -> None:
     first = float(np.max(np.abs(audio[:22050])))
     second = float(np.max(np.abs(audio[44100 : 44100 + 22050])))
     assert second > 3 * first > 0
+
+
+def test_ogg_is_byte_identical_for_the_same_audio() -> None:
+    import io
+
+    import numpy as np
+    import soundfile
+
+    from image2music.rendering.encode import encode_audio
+    from image2music.rendering.ogg import SERIAL
+
+    x = np.random.default_rng(0).normal(0, 0.1, (44100 * 3, 2)).astype(np.float32)
+    a, b = encode_audio(x, 44100, "ogg"), encode_audio(x, 44100, "ogg")
+    assert a == b
+    assert int.from_bytes(a[14:18], "little") == SERIAL
+    decoded, rate = soundfile.read(io.BytesIO(a))
+    assert rate == 44100 and decoded.shape == x.shape
+
+
+def test_ogg_checksums_match_libogg() -> None:
+    import io
+
+    import numpy as np
+    import soundfile
+
+    from image2music.rendering.ogg import ogg_crc
+
+    buf = io.BytesIO()
+    with soundfile.SoundFile(buf, "w", 8000, 1, format="OGG", subtype="VORBIS") as f:
+        f.write(np.zeros(8000, np.float32))
+    raw = bytearray(buf.getvalue())
+    end = 27 + raw[26] + sum(raw[27 : 27 + raw[26]])
+    crc = int.from_bytes(raw[22:26], "little")
+    raw[22:26] = bytes(4)
+    assert ogg_crc(raw[:end]) == crc

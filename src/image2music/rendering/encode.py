@@ -11,8 +11,9 @@ mp3      MPEG layer III (LAME)       needs libsndfile >= 1.1 (soundfile >= 0.12
 =======  ==========================  =========================================
 
 Lossy files can peak a little above the master's -1 dBFS after decoding
-(codec overshoot); the lossless ones cannot. OGG files carry a random stream
-serial number, so they are not byte-identical between runs. Audio is written
+(codec overshoot); the lossless ones cannot. libsndfile gives every OGG file
+a random stream serial number; :func:`~image2music.rendering.ogg.fix_serial`
+sets a fixed one, so the same audio gives the same bytes. Audio is written
 in chunks of 32768 frames: libvorbis crashes when a long piece is written in
 one call.
 """
@@ -84,4 +85,8 @@ def encode_audio(samples: np.ndarray, sample_rate: int, fmt: str) -> bytes:
                 out.write(samples[start : start + _CHUNK_FRAMES])
     except (RuntimeError, ValueError, TypeError, soundfile.LibsndfileError) as e:
         raise OutputError(f"cannot encode {fmt.upper()}: {e}") from e
+    if fmt == "ogg":
+        from image2music.rendering.ogg import fix_serial
+
+        return fix_serial(buf.getvalue())
     return buf.getvalue()
