@@ -20,7 +20,6 @@ validation rows and returns the model fitted on the training rows.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -287,8 +286,3 @@ def select_and_fit(
     return FitResult(
         model, (alpha_v, alpha_a), hand_gain, face_gain, cat_face_gain, best_l2, search
     )
-
-
-def stack(rows: Sequence[NDArray[np.float32]]) -> F64:
-    """Rows as one float64 matrix (empty ``(0, 0)`` when there are none)."""
-    return np.stack(rows).astype(np.float64) if rows else np.zeros((0, 0))

@@ -8,8 +8,6 @@ sessions through :mod:`image2music.onnx_models`. The shipped model is
 
 from __future__ import annotations
 
-from typing import Any
-
 from image2music.melody.grid import CHORD_FEATURES, CONDITION_NAMES, POSITION_FEATURES
 from image2music.melody.tokens import VOCAB_SIZE, VOCAB_VERSION
 from image2music.onnx_models import ModelInfo, NetworkFiles
@@ -22,7 +20,6 @@ __all__ = [
     "MelodyModelInfo",
     "default_model_path",
     "load_model_info",
-    "melody_session",
 ]
 
 #: Format tag written to (and required in) every sidecar.
@@ -57,8 +54,3 @@ FILES = NetworkFiles(
 #: ``default_model_path()``: the shipped model, ``image2music/models/melody.onnx``;
 #: ``load_model_info(path=None)``: its checked sidecar (``ModelError`` if unusable).
 default_model_path, load_model_info = FILES.default_path, FILES.load
-
-
-def melody_session(info: ModelInfo) -> Any:
-    """The process-wide onnxruntime session of a melody model (created on first use)."""
-    return FILES.session(info)

@@ -27,7 +27,7 @@ from image2music.vision.expressions import read_expressions
 from image2music.vision.objects import detect_objects
 from image2music.vision.scene import SceneReading, read_scene
 
-__all__ = ["PendingContent", "see_content", "start_content"]
+__all__ = ["PendingContent", "start_content"]
 
 
 def _scene_and_objects(
@@ -94,32 +94,3 @@ def start_content(
             (default ``True``).
     """
     return PendingContent(rgb, width_px=width_px, height_px=height_px, objects=objects)
-
-
-def see_content(
-    rgb: NDArray[np.uint8],
-    faces: tuple[Entity, ...],
-    *,
-    width_px: int,
-    height_px: int,
-    objects: bool = True,
-) -> VisualContent:
-    """Run the vision networks on one picture and wait for them.
-
-    Args:
-        rgb: sRGB analysis pixels, ``uint8``, shape ``(height, width, 3)``.
-        faces: ``face`` entities already found (boxes in original pixels); each
-            gets an expression.
-        width_px: Width of the original picture, for boxes.
-        height_px: Height of the original picture, for boxes.
-        objects: Also run the object detector and the expression network
-            (default ``True``); the scene network always runs.
-
-    Returns:
-        The picture's content.
-
-    Raises:
-        ModelError: If a network cannot be loaded or run.
-    """
-    pending = start_content(rgb, width_px=width_px, height_px=height_px, objects=objects)
-    return pending.finish(faces)
