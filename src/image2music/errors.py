@@ -21,6 +21,7 @@ __all__ = [
     "OutputError",
     "TheoryError",
     "ValidationError",
+    "WriteError",
 ]
 
 
@@ -90,3 +91,11 @@ class ExistingFileError(OutputError):
     def __init__(self, path: object) -> None:
         super().__init__(f"{path} exists; pass force=True to overwrite it")
         self.path = path
+
+
+class WriteError(OutputError):
+    """The output place cannot take the files: a full disk, no permission, a folder in the way.
+
+    Like a bad picture or option, this is for the user to fix (the command
+    line exits with status 2).
+    """

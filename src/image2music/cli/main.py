@@ -1,7 +1,8 @@
 """The ``image2music`` command: a thin adapter over :mod:`image2music.pipeline`.
 
-Exit codes: 0 success; 1 a failure inside image2music; 2 a bad picture or a
-bad option (the same code Typer uses for usage errors).
+Exit codes: 0 success; 1 a failure inside image2music; 2 a bad picture, a
+bad option or an output place that cannot take the files (full, read-only, an
+existing file without ``--force``): the code Typer uses for usage errors.
 """
 
 from __future__ import annotations
@@ -82,7 +83,13 @@ def compose(
     from rich.console import Console
     from rich.markup import escape
 
-    from image2music.errors import ConfigError, ExistingFileError, Image2MusicError, ImageError
+    from image2music.errors import (
+        ConfigError,
+        ExistingFileError,
+        Image2MusicError,
+        ImageError,
+        WriteError,
+    )
     from image2music.options import options_from
     from image2music.pipeline import compose as run_compose
 
@@ -132,7 +139,7 @@ def compose(
             )
             failures, worst = failures + 1, max(worst, 2)
             continue
-        except ConfigError as e:
+        except (ConfigError, WriteError) as e:
             err.print(f"[bold red]error:[/] {escape(str(e))}")
             failures, worst = failures + 1, max(worst, 2)
             continue

@@ -1,16 +1,19 @@
-"""Atomic file output: write to a temporary file beside the target, then rename."""
+"""Atomic file output: stage every file in a scratch folder beside its target, then rename."""
 
 from __future__ import annotations
 
 import os
-import tempfile
+import shutil
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 
-from image2music.errors import ExistingFileError, OutputError
+from image2music.errors import ExistingFileError, WriteError
+from image2music.rendering.scratch import make_scratch_dir, sweep_stale
 
-__all__ = ["check_targets", "write_files_atomically"]
+__all__ = ["SCRATCH_PREFIX", "check_targets", "write_files_atomically"]
 
+#: Start of the names of the scratch folders files are staged in.
+SCRATCH_PREFIX = ".i2m-"
 #: Permissions of written files: readable by all, writable by the owner.
 _FILE_MODE = 0o644
 
@@ -21,11 +24,12 @@ def check_targets(paths: Iterable[Path], *, force: bool = False) -> None:
     Called before rendering, so that a refused write costs nothing.
 
     Raises:
-        OutputError: If a target is a directory, or exists without ``force``.
+        ExistingFileError: If a target exists without ``force``.
+        WriteError: If a target is a directory.
     """
     for path in paths:
         if path.is_dir():
-            raise OutputError(f"{path} is a directory")
+            raise WriteError(f"{path} is a directory")
         if path.exists() and not force:
             raise ExistingFileError(path)
 
@@ -33,11 +37,13 @@ def check_targets(paths: Iterable[Path], *, force: bool = False) -> None:
 def write_files_atomically(outputs: Mapping[Path, bytes], *, force: bool = False) -> list[Path]:
     """Write every file or none.
 
-    All targets are checked before anything is written. Every file is first
-    written to a short temporary name in its own folder (``.i2m-XXXX.tmp``, so a
-    final name of up to 255 bytes still works); only when all of them are
-    complete are they renamed into place, so a full disk or an error part-way
-    leaves no target behind, and a reader never sees half a file.
+    All targets are checked before anything is written. The files are first
+    written into a private scratch folder in each target's folder
+    (``.i2m-<pid>-XXXX/``, short names inside, so a final name of up to 255
+    bytes still works); only when all of them are complete are they renamed
+    into place, so a full disk or an error part-way leaves no target behind,
+    and a reader never sees half a file. Scratch folders of runs that were
+    killed (``kill -9``) are removed by the next write into the same folder.
 
     Args:
         outputs: Target path -> content.
@@ -47,25 +53,30 @@ def write_files_atomically(outputs: Mapping[Path, bytes], *, force: bool = False
         The paths written, in the order given.
 
     Raises:
-        OutputError: If a target exists (without ``force``), is a directory,
-            or cannot be written.
+        ExistingFileError: If a target exists (without ``force``).
+        WriteError: If a target is a directory or cannot be written.
     """
     check_targets(outputs, force=force)
+    scratch: dict[Path, Path] = {}
     staged: list[tuple[Path, Path]] = []
     try:
-        for path, data in outputs.items():
+        for i, (path, data) in enumerate(outputs.items()):
+            folder = scratch.get(path.parent)
+            if folder is None:
+                try:
+                    path.parent.mkdir(parents=True, exist_ok=True)
+                except OSError as e:
+                    raise WriteError(f"cannot write {path}: {e.strerror or e}") from e
+                sweep_stale(path.parent, SCRATCH_PREFIX)
+                folder = scratch[path.parent] = make_scratch_dir(path.parent, SCRATCH_PREFIX)
+            tmp = folder / str(i)
+            staged.append((tmp, path))
             try:
-                path.parent.mkdir(parents=True, exist_ok=True)
-                fd, tmp = tempfile.mkstemp(prefix=".i2m-", suffix=".tmp", dir=path.parent)
-            except OSError as e:
-                raise OutputError(f"cannot write {path}: {e.strerror or e}") from e
-            staged.append((Path(tmp), path))
-            try:
-                os.fchmod(fd, _FILE_MODE)  # mkstemp makes files private (0600)
-                with os.fdopen(fd, "wb") as fh:
+                with tmp.open("xb") as fh:
+                    os.fchmod(fh.fileno(), _FILE_MODE)
                     fh.write(data)
             except OSError as e:
-                raise OutputError(f"cannot write {path}: {e.strerror or e}") from e
+                raise WriteError(f"cannot write {path}: {e.strerror or e}") from e
         existed = {target for _, target in staged if target.exists()}
         done: list[Path] = []
         try:
@@ -76,8 +87,8 @@ def write_files_atomically(outputs: Mapping[Path, bytes], *, force: bool = False
             for target in done:  # undo what this call created
                 if target not in existed:
                     target.unlink(missing_ok=True)
-            raise OutputError(f"cannot write {target}: {e.strerror or e}") from e
+            raise WriteError(f"cannot write {target}: {e.strerror or e}") from e
     finally:
-        for tmp_path, _ in staged:
-            tmp_path.unlink(missing_ok=True)
+        for folder in scratch.values():
+            shutil.rmtree(folder, ignore_errors=True)
     return [target for _, target in staged]

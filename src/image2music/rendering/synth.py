@@ -8,6 +8,8 @@
 * ``fluidsynth``: the ``fluidsynth`` command-line program with Debian's
   ``FluidR3_GM.sf2`` (``apt-get install fluidsynth fluid-soundfont-gm``),
   run in a subprocess with a timeout; fuller sound, with reverb and chorus.
+  The subprocess is killed with its parent (Linux), and its scratch folder
+  is removed even after a ``kill -9`` (by the next run: :mod:`.scratch`).
 * ``auto`` picks ``fluidsynth`` when both the program and the soundfont are
   installed, else ``symusic``, and says so in the report.
 """
@@ -15,14 +17,19 @@
 from __future__ import annotations
 
 import importlib.util
+import os
 import shutil
+import signal
 import subprocess
+import sys
 import tempfile
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from image2music.errors import ConfigError, OutputError
+from image2music.rendering.scratch import make_scratch_dir, sweep_stale
 
 if TYPE_CHECKING:
     import numpy as np
@@ -46,6 +53,11 @@ _PRETTY_MIDI_SF2 = "TimGM6mb.sf2"
 #: FluidSynth's master gain (its default 0.2 is quiet; loudness is normalised later).
 _FLUIDSYNTH_GAIN = 0.5
 _INSTALL_HINT = "apt-get install fluidsynth fluid-soundfont-gm"
+#: Scratch folders of FluidSynth runs in the system's temporary folder
+#: (``image2music-synth-<pid>-XXXX``); those of killed runs are removed by the next run.
+SCRATCH_PREFIX = "image2music-synth-"
+#: ``prctl`` option: the signal a child gets when its parent dies (linux/prctl.h).
+_PR_SET_PDEATHSIG = 1
 #: Width of the velocity groups symusic renders separately (see :func:`_symusic`).
 _VELOCITY_STEP = 4
 
@@ -188,6 +200,32 @@ def _symusic(midi: bytes, soundfont: Path) -> np.ndarray:
     return mix
 
 
+def _die_with_parent() -> Callable[[], None] | None:
+    """A ``preexec_fn`` that makes the child receive SIGKILL when its parent dies.
+
+    Linux only (``prctl(PR_SET_PDEATHSIG)``); elsewhere ``None``. Without it a
+    ``kill -9`` of image2music would leave FluidSynth rendering on its own.
+    ``libc`` is looked up here, before the fork, so the child only makes the call.
+    """
+    if not sys.platform.startswith("linux"):
+        return None
+    import ctypes
+    import ctypes.util
+
+    try:
+        prctl = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True).prctl
+    except (OSError, AttributeError):  # pragma: no cover - every Linux libc has prctl
+        return None
+    parent = os.getpid()
+
+    def preexec() -> None:
+        prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
+        if os.getppid() != parent:  # the parent died before prctl took effect
+            os._exit(1)
+
+    return preexec
+
+
 def _fluidsynth(midi: bytes, soundfont: Path, timeout_sec: float) -> np.ndarray:
     import numpy as np
     import soundfile
@@ -195,15 +233,24 @@ def _fluidsynth(midi: bytes, soundfont: Path, timeout_sec: float) -> np.ndarray:
     program = fluidsynth_program()
     if program is None:
         raise OutputError(f"the 'fluidsynth' program is not installed: {_INSTALL_HINT}")
-    with tempfile.TemporaryDirectory(prefix="image2music-") as tmp:
-        mid, wav = Path(tmp) / "in.mid", Path(tmp) / "out.wav"
+    tmp_root = Path(tempfile.gettempdir())
+    sweep_stale(tmp_root, SCRATCH_PREFIX)  # folders of runs that were killed
+    tmp = make_scratch_dir(tmp_root, SCRATCH_PREFIX)
+    try:
+        mid, wav = tmp / "in.mid", tmp / "out.wav"
         mid.write_bytes(midi)
         cmd = [
             program, "-n", "-i", "-q", "-g", str(_FLUIDSYNTH_GAIN), "-r", str(SAMPLE_RATE),
             "-O", "float", "-T", "wav", "-F", str(wav), str(soundfont), str(mid),
         ]  # fmt: skip
         try:
-            done = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout_sec)
+            done = subprocess.run(  # preexec_fn only calls prctl (safe with threads)
+                cmd,
+                capture_output=True,
+                text=True,
+                timeout=timeout_sec,
+                preexec_fn=_die_with_parent(),
+            )
         except subprocess.TimeoutExpired as e:
             raise OutputError(f"fluidsynth took longer than {timeout_sec:g} s") from e
         except OSError as e:
@@ -215,6 +262,10 @@ def _fluidsynth(midi: bytes, soundfont: Path, timeout_sec: float) -> np.ndarray:
             data, rate = soundfile.read(wav, dtype="float32", always_2d=True)
         except (RuntimeError, soundfile.LibsndfileError) as e:
             raise OutputError(f"cannot read fluidsynth's output: {e}") from e
+    except OSError as e:
+        raise OutputError(f"cannot prepare fluidsynth's files in {tmp}: {e.strerror or e}") from e
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
     if rate != SAMPLE_RATE:
         raise OutputError(f"fluidsynth wrote {rate} Hz audio, expected {SAMPLE_RATE} Hz")
     if data.shape[1] == 1:

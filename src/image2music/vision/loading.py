@@ -241,8 +241,9 @@ def load_image(
 
 
 def _one_line(e: BaseException) -> str:
-    """An exception as a single short line."""
-    text = " ".join(str(e).split()) or type(e).__name__
+    """An exception as a single short line (an OS error's reason only, without the path)."""
+    reason = e.strerror if isinstance(e, OSError) else None
+    text = " ".join((reason or str(e)).split()) or type(e).__name__
     return text[:200]
 
 

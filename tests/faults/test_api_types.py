@@ -15,8 +15,7 @@ from image2music.errors import ConfigError, Image2MusicError, ImageError
 from image2music.options import ComposeOptions
 from image2music.pipeline import compose
 from tests.conftest import need
-
-EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "photo.jpg"
+from tests.faults.conftest import EXAMPLE
 
 
 def test_option_keywords_are_the_option_fields() -> None:
