@@ -77,8 +77,10 @@ def _load(image: Any, detect_entities: bool, content: bool) -> tuple[ImageFeatur
         return features, ImageInfo("image", hashlib.sha256(data).hexdigest())
     if callable(getattr(image, "read", None)):
         data, name = _read_stream(image)
-        features = analyse_image(io.BytesIO(data), detect_entities=detect_entities, content=content)
         shown = Path(name).name if isinstance(name, str) else "image"
+        buffer = io.BytesIO(data)
+        buffer.name = shown  # errors name the picture
+        features = analyse_image(buffer, detect_entities=detect_entities, content=content)
         return features, ImageInfo(shown, hashlib.sha256(data).hexdigest())
     module = type(image).__module__.split(".")[0]
     if module == "PIL" and hasattr(image, "getdata"):

@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import STRICT
+from tests.service.conftest import make_client  # noqa: F401  (a fixture used here too)
 
 EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "photo.jpg"
 

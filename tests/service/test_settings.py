@@ -37,6 +37,12 @@ def test_defaults(tmp_path: Path) -> None:
         {"formats": ()},
         {"formats": ("mid", "exe")},
         {"sweep_interval_sec": -1},
+        {"header_timeout_sec": 0},
+        {"body_timeout_sec": 7200},
+        {"body_idle_sec": "5"},
+        {"max_option_chars": 3},
+        {"max_results_bytes": 0},
+        {"max_pixels": 1.5},
     ],
 )
 def test_bad_settings(tmp_path: Path, kwargs: dict[str, object]) -> None:

@@ -7,9 +7,8 @@ from typing import Annotated
 
 import typer
 
-__all__ = ["serve"]
+__all__ = ["is_loopback", "serve"]
 
-_LOOPBACK = ("127.0.0.1", "::1", "localhost")
 # Module to import -> package to install, FastAPI first.
 _WEB_PACKAGES = (
     ("fastapi", "fastapi"),
@@ -45,7 +44,7 @@ def serve(
     from rich.console import Console
     from rich.markup import escape
 
-    from image2music.errors import ConfigError, Image2MusicError
+    from image2music.errors import ConfigError, Image2MusicError, OutputError
 
     err = Console(stderr=True, highlight=False, soft_wrap=True)
     try:
@@ -71,7 +70,7 @@ def serve(
 
     from image2music.service.server import run
 
-    if host not in _LOOPBACK:
+    if not is_loopback(host):
         err.print(
             f"[yellow]warning:[/] listening on {host}: anyone who can reach this address can"
             " use the app (there is no login)"
@@ -82,9 +81,29 @@ def serve(
 
     try:
         run(settings, host=host, port=port, on_ready=ready)
+    except (ConfigError, OutputError) as e:
+        err.print(f"[bold red]error:[/] {escape(str(e))}")
+        raise typer.Exit(2) from None
     except Image2MusicError as e:
         err.print(f"[bold red]error:[/] {escape(str(e))}")
         raise typer.Exit(1) from None
+
+
+def is_loopback(host: str) -> bool:
+    """Whether ``host`` only accepts connections from this computer.
+
+    ``localhost``, any address in 127.0.0.0/8 and ``::1`` (with or without
+    brackets) are loopback; names other than ``localhost`` are not trusted.
+    """
+    import ipaddress
+
+    name = host.strip("[]")
+    if name.lower() == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(name).is_loopback
+    except ValueError:
+        return False
 
 
 def _check_web_packages() -> None:
@@ -105,6 +124,7 @@ def _check_web_packages() -> None:
 
 
 def _url_host(host: str) -> str:
-    if host in ("0.0.0.0", "::"):
+    name = host.strip("[]")
+    if name in ("0.0.0.0", "::", ""):
         return "127.0.0.1"
-    return f"[{host}]" if ":" in host else host
+    return f"[{name}]" if ":" in name else name

@@ -24,7 +24,11 @@ from fastapi.staticfiles import StaticFiles
 
 from image2music.service.errors import install_error_handlers
 from image2music.service.jobs import ComposeJobs
-from image2music.service.middleware import BodyLimitMiddleware, SecurityHeadersMiddleware
+from image2music.service.middleware import (
+    BodyLimitMiddleware,
+    BodyTimeoutMiddleware,
+    SecurityHeadersMiddleware,
+)
 from image2music.service.results import ResultStore
 from image2music.service.routes import ServiceState, router
 from image2music.service.settings import ServiceSettings, usable_formats
@@ -72,7 +76,9 @@ def create_app(settings: ServiceSettings | None = None) -> FastAPI:
         A FastAPI application, ready for uvicorn or FastAPI's ``TestClient``.
     """
     settings = settings or ServiceSettings()
-    store = ResultStore(settings.results_dir, settings.result_ttl_sec)
+    store = ResultStore(
+        settings.results_dir, settings.result_ttl_sec, max_bytes=settings.max_results_bytes
+    )
     jobs = ComposeJobs(settings.workers, settings.max_pending)
     state = ServiceState(settings, store, jobs, usable_formats(settings.formats))
 
@@ -104,6 +110,9 @@ def create_app(settings: ServiceSettings | None = None) -> FastAPI:
         limit=settings.max_upload_bytes + _FORM_OVERHEAD_BYTES,
         message=f"the picture is larger than the limit of "
         f"{describe_size(settings.max_upload_bytes)}",
+    )
+    app.add_middleware(
+        BodyTimeoutMiddleware, total_sec=settings.body_timeout_sec, idle_sec=settings.body_idle_sec
     )
     app.add_middleware(SecurityHeadersMiddleware)
 

@@ -8,13 +8,18 @@ status  code                  when
 400     ``bad_option``        an option is invalid (``ConfigError``) or malformed
 404     ``not_found``         unknown or expired result id or file, or any other path
 405     ``method_not_allowed``  wrong HTTP method
-413     ``too_large``         the upload is larger than the limit
+408     ``timeout``           the request's headers or body came too slowly
+413     ``too_large``         the upload is larger than the limit, in bytes or pixels
 415     ``unsupported_type``  the bytes are not a supported picture type
 422     ``bad_image``         a supported type, but truncated or corrupt
 500     ``compose_failed``    a stage of composing failed
 501     ``unavailable``       an output needs a package that is not installed
 503     ``busy``              too many composes are waiting
+507     ``storage_full``      the results' disk budget (or disk) is used up
 ======  ====================  ==============================================
+
+Messages are one line of at most :data:`MAX_MESSAGE_CHARS` characters, and
+never show the server's folders.
 """
 
 from __future__ import annotations
@@ -28,25 +33,30 @@ from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from image2music.errors import ConfigError, Image2MusicError, ImageError, MissingDependencyError
-from image2music.service.jobs import BusyError
-from image2music.service.results import ResultNotFoundError
+from image2music.service.jobs import BusyError, JobCancelledError
+from image2music.service.results import ResultNotFoundError, StoreFullError
 
 if TYPE_CHECKING:
     from fastapi import FastAPI, Request
 
-__all__ = ["ApiError", "error_body", "install_error_handlers"]
+__all__ = ["MAX_MESSAGE_CHARS", "ApiError", "error_body", "install_error_handlers"]
 
 _log = logging.getLogger("image2music.service")
+
+#: Longest error message sent, in characters (longer ones are cut with "…").
+MAX_MESSAGE_CHARS = 300
 
 _CODES = {
     400: "bad_request",
     404: "not_found",
     405: "method_not_allowed",
+    408: "timeout",
     413: "too_large",
     415: "unsupported_type",
     422: "bad_image",
     500: "internal",
     503: "busy",
+    507: "storage_full",
 }
 
 
@@ -67,8 +77,11 @@ class ApiError(Exception):
 
 
 def error_body(code: str, message: str) -> dict[str, Any]:
-    """The JSON body of an error."""
-    return {"error": {"code": code, "message": message}}
+    """The JSON body of an error; the message is made one line and cut to length."""
+    text = " ".join(message.split())
+    if len(text) > MAX_MESSAGE_CHARS:
+        text = text[: MAX_MESSAGE_CHARS - 1] + "…"
+    return {"error": {"code": code, "message": text}}
 
 
 def _json(status: int, code: str, message: str, headers: Mapping[str, str] | None = None) -> Any:
@@ -110,6 +123,14 @@ def install_error_handlers(app: FastAPI) -> None:
     async def busy(_: Request, exc: Exception) -> Any:
         return _json(503, "busy", str(exc), headers={"Retry-After": "30"})
 
+    async def storage_full(_: Request, exc: Exception) -> Any:
+        _log.warning("results not stored: %s", exc)
+        return _json(507, "storage_full", str(exc), headers={"Retry-After": "300"})
+
+    async def client_gone(_: Request, exc: Exception) -> Any:
+        _log.info("compose stopped: %s", exc)
+        return _json(499, "client_gone", str(exc))
+
     async def validation(_: Request, exc: Exception) -> Any:
         assert isinstance(exc, RequestValidationError)
         return _json(400, "bad_option", _validation_message(exc))
@@ -128,6 +149,8 @@ def install_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(ImageError, image_error)
     app.add_exception_handler(ConfigError, config_error)
     app.add_exception_handler(MissingDependencyError, missing_dependency)
+    app.add_exception_handler(StoreFullError, storage_full)
+    app.add_exception_handler(JobCancelledError, client_gone)
     app.add_exception_handler(Image2MusicError, image2music_error)
     app.add_exception_handler(ResultNotFoundError, not_found)
     app.add_exception_handler(BusyError, busy)

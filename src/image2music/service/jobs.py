@@ -25,7 +25,7 @@ from typing import TypeVar
 from image2music.options import ComposeOptions
 from image2music.service.results import ResultStore, StoredResult
 
-__all__ = ["BusyError", "ComposeJobs", "compose_and_store"]
+__all__ = ["BusyError", "ComposeJobs", "JobCancelledError", "compose_and_store"]
 
 T = TypeVar("T")
 
@@ -34,12 +34,8 @@ class BusyError(RuntimeError):
     """Too many composes are already waiting."""
 
 
-class _NamedBytes(io.BytesIO):
-    """In-memory picture that carries its file name into the report."""
-
-    def __init__(self, data: bytes, name: str) -> None:
-        super().__init__(data)
-        self.name = name
+class JobCancelledError(Exception):
+    """The client went away, so its compose was stopped."""
 
 
 def compose_and_store(
@@ -48,6 +44,7 @@ def compose_and_store(
     options: ComposeOptions,
     formats: tuple[str, ...],
     store: ResultStore,
+    cancelled: threading.Event | None = None,
 ) -> tuple[StoredResult, dict[str, object]]:
     """Compose a picture and save its files (runs in a worker thread).
 
@@ -57,6 +54,8 @@ def compose_and_store(
         options: Validated options.
         formats: Formats to write.
         store: Where to save them.
+        cancelled: Set when the client has gone: the compose stops at the next
+            stage, and a result saved meanwhile is deleted.
 
     Returns:
         The stored result and the composition's report.
@@ -64,11 +63,23 @@ def compose_and_store(
     Raises:
         ImageError: If the picture cannot be read.
         Image2MusicError: If a stage or writing fails.
+        JobCancelledError: If ``cancelled`` was set.
     """
     from image2music.pipeline import compose
 
-    composition = compose(_NamedBytes(data, name), options)
+    def check(*_: object) -> None:
+        if cancelled is not None and cancelled.is_set():
+            raise JobCancelledError("the client went away")
+
+    check()
+    picture = io.BytesIO(data)
+    picture.name = name  # the report and errors name it
+    composition = compose(picture, options, progress=check)
+    check()
     stored = store.save(composition, formats, name=name)
+    if cancelled is not None and cancelled.is_set():
+        store.delete(stored.id)
+        check()
     return stored, composition.report
 
 
@@ -95,6 +106,9 @@ class ComposeJobs:
     async def run(self, fn: Callable[[], T]) -> T:
         """Run ``fn`` in the pool and await its result.
 
+        A compose counts as in flight until its thread is done with it, even
+        when the awaiting request was cancelled (a queued one is dropped).
+
         Raises:
             BusyError: If ``workers + max_pending`` composes are already in flight.
         """
@@ -103,10 +117,16 @@ class ComposeJobs:
                 raise BusyError("the server is busy; try again in a minute")
             self._in_flight += 1
         try:
-            return await asyncio.get_running_loop().run_in_executor(self._executor, fn)
-        finally:
-            with self._lock:
-                self._in_flight -= 1
+            future = self._executor.submit(fn)
+        except RuntimeError:  # the pool was shut down
+            self._finished(None)
+            raise BusyError("the server is shutting down") from None
+        future.add_done_callback(self._finished)
+        return await asyncio.wrap_future(future)
+
+    def _finished(self, _: object) -> None:
+        with self._lock:
+            self._in_flight -= 1
 
     def shutdown(self) -> None:
         """Stop taking work; composes already queued are dropped."""

@@ -1,7 +1,8 @@
-"""ASGI middleware: a request-body size limit and security headers."""
+"""ASGI middleware: request-body size and time limits, and security headers."""
 
 from __future__ import annotations
 
+import asyncio
 import json
 
 from starlette.datastructures import MutableHeaders
@@ -10,7 +11,12 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from image2music.service.errors import error_body
 
-__all__ = ["CONTENT_SECURITY_POLICY", "BodyLimitMiddleware", "SecurityHeadersMiddleware"]
+__all__ = [
+    "CONTENT_SECURITY_POLICY",
+    "BodyLimitMiddleware",
+    "BodyTimeoutMiddleware",
+    "SecurityHeadersMiddleware",
+]
 
 #: Only the app's own origin: no CDN, fonts, analytics or frames.
 CONTENT_SECURITY_POLICY = (
@@ -105,3 +111,52 @@ async def _send_json(send: Send, status: int, body: object) -> None:
         }
     )
     await send({"type": "http.response.body", "body": data})
+
+
+class BodyTimeoutMiddleware:
+    """Answer 408 to a client that sends its request body too slowly, and drop it.
+
+    While a body arrives, each piece must come within ``idle_sec`` and the
+    whole body within ``total_sec`` of the request's start; a trickled body
+    or one shorter than its ``Content-Length`` therefore ends in bounded time.
+    Once the body is complete, reads pass through untouched (they then only
+    wait for the client to go away).
+
+    Args:
+        app: The wrapped application.
+        total_sec: Seconds for the whole body.
+        idle_sec: Longest pause between two pieces of the body, in seconds.
+    """
+
+    def __init__(self, app: ASGIApp, total_sec: float, idle_sec: float) -> None:
+        self.app = app
+        self.total_sec = total_sec
+        self.idle_sec = idle_sec
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        """Handle one ASGI call."""
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + self.total_sec
+        complete = False
+
+        async def timed() -> Message:
+            nonlocal complete
+            if complete:
+                return await receive()
+            wait = min(self.idle_sec, deadline - loop.time())
+            try:
+                msg = await asyncio.wait_for(receive(), max(wait, 0.0))
+            except TimeoutError:
+                raise HTTPException(
+                    408,
+                    "the request was not sent in time; send it faster or in one go",
+                    headers={"Connection": "close"},
+                ) from None
+            if msg["type"] != "http.request" or not msg.get("more_body", False):
+                complete = True
+            return msg
+
+        await self.app(scope, timed, send)

@@ -11,10 +11,12 @@ Results older than the TTL are refused and deleted by :meth:`ResultStore.sweep`.
 
 from __future__ import annotations
 
+import errno
 import os
 import re
 import secrets
 import shutil
+import stat
 import time
 import unicodedata
 from collections.abc import Callable, Iterable
@@ -22,12 +24,19 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from image2music.errors import OutputError
+from image2music.errors import OutputError, WriteError
 
 if TYPE_CHECKING:
     from image2music.composition import Composition
 
-__all__ = ["FILE_PATTERN", "ID_PATTERN", "ResultNotFoundError", "ResultStore", "StoredResult"]
+__all__ = [
+    "FILE_PATTERN",
+    "ID_PATTERN",
+    "ResultNotFoundError",
+    "ResultStore",
+    "StoreFullError",
+    "StoredResult",
+]
 
 #: Shape of a result id: what ``secrets.token_urlsafe(16)`` returns.
 ID_PATTERN = re.compile(r"[A-Za-z0-9_-]{22}")
@@ -42,6 +51,10 @@ _DEFAULT_STEM = "image2music"
 
 class ResultNotFoundError(LookupError):
     """No such result or file (or it has expired)."""
+
+
+class StoreFullError(OutputError):
+    """The results folder is at its disk budget, or its disk is full."""
 
 
 @dataclass(frozen=True)
@@ -80,6 +93,7 @@ class ResultStore:
     Args:
         root: The results folder (created, private to the user, when missing).
         ttl_sec: Seconds a result lives.
+        max_bytes: Disk budget of the folder, in bytes (default: none).
         clock: Returns the time in seconds since the epoch (for tests).
 
     Raises:
@@ -87,7 +101,12 @@ class ResultStore:
     """
 
     def __init__(
-        self, root: Path, ttl_sec: float, *, clock: Callable[[], float] = time.time
+        self,
+        root: Path,
+        ttl_sec: float,
+        *,
+        max_bytes: int | None = None,
+        clock: Callable[[], float] = time.time,
     ) -> None:
         try:
             root.mkdir(parents=True, exist_ok=True, mode=0o700)
@@ -95,6 +114,7 @@ class ResultStore:
             raise OutputError(f"cannot create the results folder {root}: {e.strerror or e}") from e
         self.root = root.resolve()
         self.ttl_sec = ttl_sec
+        self.max_bytes = max_bytes
         self._clock = clock
 
     def save(
@@ -112,19 +132,56 @@ class ResultStore:
 
         Raises:
             ConfigError: For an unknown format.
-            OutputError: If rendering or writing fails.
+            StoreFullError: If the budget is used up or the disk is full.
+            OutputError: If rendering or writing fails (the message never
+                shows the server's folders).
         """
+        self.check_room()
         result_id = secrets.token_urlsafe(16)
         tmp = self.root / f"{_TMP_PREFIX}{result_id}"
         try:
             written = composition.write(tmp, formats, stem=safe_stem(name))
             tmp.replace(self.root / result_id)
+        except (WriteError, OSError) as e:
+            cause = e if isinstance(e, OSError) else e.__cause__
+            if isinstance(cause, OSError) and cause.errno in (errno.ENOSPC, errno.EDQUOT):
+                raise StoreFullError("the server has no room for results now; try later") from e
+            reason = cause.strerror if isinstance(cause, OSError) and cause.strerror else "failed"
+            raise OutputError(f"the server could not store the result ({reason})") from e
         finally:
             shutil.rmtree(tmp, ignore_errors=True)
         now = self._clock()
         # The folder's time is the result's age, whatever the file system's clock.
         os.utime(self.root / result_id, (now, now))
         return StoredResult(result_id, {fmt: p.name for fmt, p in written.items()}, now)
+
+    def usage_bytes(self) -> int:
+        """Bytes used by the files in the results folder (results and leftovers)."""
+        total = 0
+        for path in self.root.rglob("*"):
+            try:
+                info = path.lstat()
+            except OSError:  # deleted meanwhile
+                continue
+            if stat.S_ISREG(info.st_mode):
+                total += info.st_size
+        return total
+
+    def check_room(self) -> None:
+        """Refuse new results while the folder is at its budget.
+
+        Raises:
+            StoreFullError: If ``max_bytes`` is set and used up.
+        """
+        if self.max_bytes is not None and self.usage_bytes() >= self.max_bytes:
+            raise StoreFullError(
+                "the server's space for results is used up; try again when older results expire"
+            )
+
+    def delete(self, result_id: str) -> None:
+        """Delete a result now (nothing happens for an unknown id)."""
+        if ID_PATTERN.fullmatch(result_id):
+            shutil.rmtree(self.root / result_id, ignore_errors=True)
 
     def path(self, result_id: str, filename: str) -> Path:
         """The file ``filename`` of result ``result_id``, checked.

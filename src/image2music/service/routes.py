@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import asyncio
 import functools
+import threading
 import time
+from collections.abc import Coroutine
 from dataclasses import dataclass
-from typing import Annotated, Any
+from typing import Annotated, Any, TypeVar
 
 from fastapi import APIRouter, File, Form, Request, UploadFile
 from fastapi.responses import FileResponse
@@ -13,13 +16,15 @@ from fastapi.responses import FileResponse
 from image2music.errors import ConfigError
 from image2music.options import compose_option_specs, options_from
 from image2music.service.form_options import with_form_options
-from image2music.service.jobs import ComposeJobs, compose_and_store
+from image2music.service.jobs import ComposeJobs, JobCancelledError, compose_and_store
 from image2music.service.results import ResultStore
 from image2music.service.settings import ServiceSettings
 from image2music.service.uploads import ACCEPTED_TYPES, read_upload
 from image2music.version import __version__
 
 __all__ = ["MEDIA_TYPES", "ServiceState", "router"]
+
+T = TypeVar("T")
 
 #: Content type of each result file, by extension.
 MEDIA_TYPES: dict[str, str] = {
@@ -60,10 +65,12 @@ _ERRORS: dict[int | str, dict[str, Any]] = {
     }
     for status, code, text in (
         (400, "no_file", "No file, an empty file or a bad option"),
-        (413, "too_large", "The upload is larger than the limit"),
+        (408, "timeout", "The request came too slowly"),
+        (413, "too_large", "The upload is larger than the limit (bytes or pixels)"),
         (415, "unsupported_type", "Not a supported picture type (checked by content)"),
         (422, "bad_image", "A supported type, but truncated or corrupt"),
         (503, "busy", "Too many composes waiting"),
+        (507, "storage_full", "No room for results until older ones expire"),
     )
 }
 
@@ -100,11 +107,15 @@ async def compose_route(
     `id`, `files` (format -> URL of the file) and `expires_at`.
     """
     state = _state(request)
+    settings = state.settings
+    _check_lengths({**option_values, "formats": formats}, settings.max_option_chars)
     options = options_from(option_values, adapter="web")
     fmts = _formats(formats, state.formats)
-    data, name, _kind = await read_upload(image, state.settings.max_upload_bytes)
-    job = functools.partial(compose_and_store, data, name, options, fmts, state.store)
-    stored, report = await state.jobs.run(job)
+    data, name, _kind = await read_upload(image, settings.max_upload_bytes, settings.max_pixels)
+    await asyncio.to_thread(state.store.check_room)
+    cancelled = threading.Event()
+    job = functools.partial(compose_and_store, data, name, options, fmts, state.store, cancelled)
+    stored, report = await _unless_client_leaves(request, state.jobs.run(job), cancelled)
     base = f"{request.scope.get('root_path', '').rstrip('/')}/api/results/{stored.id}"
     return {
         "id": stored.id,
@@ -112,6 +123,45 @@ async def compose_route(
         "expires_at": _iso(stored.created + state.store.ttl_sec),
         **report,
     }
+
+
+def _check_lengths(values: dict[str, Any], limit: int) -> None:
+    """Refuse an over-long form value without echoing it.
+
+    Raises:
+        ConfigError: Naming the field, its length and the limit.
+    """
+    for field, value in values.items():
+        if isinstance(value, str) and len(value) > limit:
+            raise ConfigError(f"{field} is too long: {len(value)} characters (at most {limit})")
+
+
+async def _unless_client_leaves(
+    request: Request, work: Coroutine[Any, Any, T], cancelled: threading.Event
+) -> T:
+    """Await ``work``; if the client disconnects first, stop it and raise.
+
+    Raises:
+        JobCancelledError: If the client went away (``cancelled`` is set, so the
+            compose stops at its next stage and keeps no result).
+    """
+    job = asyncio.ensure_future(work)
+    gone = asyncio.ensure_future(_disconnected(request))
+    try:
+        await asyncio.wait({job, gone}, return_when=asyncio.FIRST_COMPLETED)
+    finally:
+        gone.cancel()
+    if not job.done():
+        cancelled.set()
+        job.cancel()
+        raise JobCancelledError("the client went away before its music was ready")
+    return job.result()
+
+
+async def _disconnected(request: Request) -> None:
+    """Return when the client has closed its connection."""
+    while (await request.receive())["type"] != "http.disconnect":
+        pass
 
 
 def _formats(given: str | None, default: tuple[str, ...]) -> tuple[str, ...]:

@@ -14,6 +14,8 @@ from pathlib import Path
 from image2music.errors import ConfigError
 
 __all__ = [
+    "DEFAULT_MAX_PIXELS",
+    "DEFAULT_MAX_RESULTS_BYTES",
     "DEFAULT_MAX_UPLOAD_BYTES",
     "DEFAULT_WEB_FORMATS",
     "ServiceSettings",
@@ -27,6 +29,13 @@ DEFAULT_MAX_UPLOAD_BYTES = 20_000_000
 #: Files made for every web composition: MIDI, MP3 for the player, the lead
 #: sheet, the piano roll and the report.
 DEFAULT_WEB_FORMATS: tuple[str, ...] = ("mid", "mp3", "musicxml", "png", "json")
+
+#: Disk budget of the results folder by default: 2 GB.
+DEFAULT_MAX_RESULTS_BYTES = 2_000_000_000
+
+#: Largest picture accepted by default, in pixels: 50 million (a 8660 x 5773
+#: photograph). Decoding one costs about 150 MB of memory as RGB.
+DEFAULT_MAX_PIXELS = 50_000_000
 
 #: Most composes that may wait for a worker before new ones are refused (503).
 DEFAULT_MAX_PENDING = 100
@@ -89,6 +98,20 @@ class ServiceSettings:
             are dropped (see :func:`usable_formats`).
         sweep_interval_sec: Seconds between deletions of expired results
             (default 60, or the TTL when that is shorter).
+        header_timeout_sec: Seconds a client has to send a request's headers,
+            counted from the connection (or the end of the previous
+            response); a slower one gets 408 and is disconnected (default 10).
+        body_timeout_sec: Seconds a client has to send a whole request body
+            (default 60: a 20 MB picture at 3 Mbit/s).
+        body_idle_sec: Longest pause while a request body arrives, in seconds
+            (default 10); a body shorter than its Content-Length ends here.
+        max_option_chars: Longest value accepted for a form field other than
+            the picture, in characters (default 200); errors never echo more.
+        max_results_bytes: Disk budget of the results folder, in bytes
+            (default 2 GB); while it is used up, composes are refused with 507
+            until results expire.
+        max_pixels: Largest picture accepted, in pixels (default 50 million),
+            checked before decoding; it bounds a compose's memory.
 
     Raises:
         ConfigError: If a value is out of range.
@@ -101,6 +124,12 @@ class ServiceSettings:
     max_pending: int = DEFAULT_MAX_PENDING
     formats: tuple[str, ...] = DEFAULT_WEB_FORMATS
     sweep_interval_sec: float = 60.0
+    header_timeout_sec: float = 10.0
+    body_timeout_sec: float = 60.0
+    body_idle_sec: float = 10.0
+    max_option_chars: int = 200
+    max_results_bytes: int = DEFAULT_MAX_RESULTS_BYTES
+    max_pixels: int = DEFAULT_MAX_PIXELS
 
     def __post_init__(self) -> None:
         from image2music.composition import FORMATS
@@ -121,6 +150,14 @@ class ServiceSettings:
             raise ConfigError(
                 f"sweep interval must be > 0 seconds, got {self.sweep_interval_sec!r}"
             )
+        for name in ("header_timeout_sec", "body_timeout_sec", "body_idle_sec"):
+            value = getattr(self, name)
+            if not (isinstance(value, int | float) and 0 < value <= 3600):
+                raise ConfigError(f"{name} must be in (0, 3600] seconds, got {value!r}")
+        for name, low in (("max_option_chars", 16), ("max_results_bytes", 1), ("max_pixels", 1)):
+            value = getattr(self, name)
+            if not _whole(value) or value < low:
+                raise ConfigError(f"{name} must be a whole number >= {low}, got {value!r}")
         formats = tuple(self.formats)
         bad = [f for f in formats if f not in FORMATS]
         if bad or not formats:

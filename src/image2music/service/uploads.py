@@ -11,7 +11,7 @@ from pathlib import PurePosixPath, PureWindowsPath
 from typing import TYPE_CHECKING
 
 from image2music.service.errors import ApiError
-from image2music.vision.loading import sniff_format
+from image2music.vision.loading import picture_size, sniff_format
 
 if TYPE_CHECKING:
     from fastapi import UploadFile
@@ -44,19 +44,24 @@ def _clean_name(filename: str | None) -> str:
     return printable[:120] or "image"
 
 
-async def read_upload(upload: UploadFile | None, max_bytes: int) -> tuple[bytes, str, str]:
+async def read_upload(
+    upload: UploadFile | None, max_bytes: int, max_pixels: int
+) -> tuple[bytes, str, str]:
     """Read an uploaded picture and check it.
 
     Args:
         upload: The ``image`` field of the form (``None`` when missing).
         max_bytes: Largest size accepted.
+        max_pixels: Most pixels accepted (read from the header, before decoding).
 
     Returns:
         The bytes, a safe file name, and the type (``"JPEG"``, ``"PNG"``, ...).
 
     Raises:
-        ApiError: 400 without a file or for an empty one, 413 when too large,
-            415 when the content is not a supported picture type.
+        ApiError: 400 without a file or for an empty one, 413 when too large
+            in bytes or pixels, 415 when the content is not a supported
+            picture type.
+        ImageError: If the picture's header is corrupt (422).
     """
     if upload is None:
         raise ApiError(400, "no_file", "no picture: send it in the form field 'image'")
@@ -75,4 +80,13 @@ async def read_upload(upload: UploadFile | None, max_bytes: int) -> tuple[bytes,
             "this file is not a picture of a supported type; send one of "
             + ", ".join(k for k in ACCEPTED_TYPES),
         )
-    return data, _clean_name(upload.filename), kind
+    name = _clean_name(upload.filename)
+    width, height = picture_size(data, name)
+    if width * height > max_pixels:
+        raise ApiError(
+            413,
+            "too_large",
+            f"the picture has {width} x {height} = {width * height / 1e6:.1f} million pixels; "
+            f"the limit is {max_pixels / 1e6:.1f} million",
+        )
+    return data, name, kind

@@ -49,6 +49,7 @@ __all__ = [
     "load_array",
     "load_image",
     "load_pil",
+    "picture_size",
     "rgb_problem",
     "sniff_format",
 ]
@@ -295,8 +296,29 @@ def _register_heif() -> None:
         pillow_heif.register_avif_opener()
 
 
+def picture_size(data: bytes, name: str = "<bytes>") -> tuple[int, int]:
+    """Width and height of a picture in pixels, from its header (nothing is decoded).
+
+    Args:
+        data: The file's bytes.
+        name: How errors name the picture.
+
+    Raises:
+        ImageError: If the bytes are not a picture in a supported format.
+    """
+    with _open(io.BytesIO(data), name) as im:
+        width, height = im.size
+    return int(width), int(height)
+
+
 def _load_stream(fp: BinaryIO, name: str, max_side_px: int, max_pixels: int) -> LoadedImage:
     """Open, check, decode and shrink one picture from an open stream."""
+    with _open(fp, name) as im:
+        return _decode(im, name, max_side_px, max_pixels)
+
+
+def _open(fp: BinaryIO, name: str) -> Image.Image:
+    """Open a picture lazily (header only), with errors that name it."""
     head = _read_head(fp, name)
     if not head:
         raise ImageError(f"{name}: the data is empty")
@@ -316,8 +338,7 @@ def _load_stream(fp: BinaryIO, name: str, max_side_px: int, max_pixels: int) -> 
         raise ImageError(f"{name}: not an image in a supported format ({supported})") from e
     except Exception as e:
         raise ImageError(f"{name}: cannot open the image ({_one_line(e)})") from e
-    with im:
-        return _decode(im, name, max_side_px, max_pixels)
+    return im
 
 
 def _decode(im: Image.Image, name: str, max_side_px: int, max_pixels: int) -> LoadedImage:
