@@ -27,6 +27,7 @@ ARGS: dict[str, tuple[list[str], list[str]]] = {
     "render": (["--repeats", "2"], ["--repeats", "1"]),
     "harmony": (["--repeats", "100"], ["--repeats", "20"]),
     "web": (["--requests", "12", "--timeout", "300"], ["--requests", "4", "--timeout", "120"]),
+    "memory": ([], ["--quick"]),
 }
 
 

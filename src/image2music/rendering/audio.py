@@ -76,9 +76,12 @@ def render_audio(score: Score, midi: bytes, synth: SynthChoice) -> Audio:
 
     raw = synthesise(midi, synth)
     frames = round((score.duration_sec + TAIL_SEC) * SAMPLE_RATE)
-    fitted = np.zeros((frames, 2), dtype=np.float32)
-    n = min(frames, raw.shape[0])
-    fitted[:n] = raw[:n]
+    if raw.shape[0] >= frames:
+        fitted = raw[:frames]  # a view: no copy of a long piece
+    else:
+        fitted = np.zeros((frames, 2), dtype=np.float32)
+        fitted[: raw.shape[0]] = raw
+    del raw
     done = master(fitted, SAMPLE_RATE, fade_sec=FADE_SEC)
     return Audio(
         done.samples, SAMPLE_RATE, synth, done.loudness_in_lufs, done.gain_db, done.peak_dbfs

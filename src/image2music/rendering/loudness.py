@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import functools
 import math
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 import numpy as np
@@ -46,6 +47,8 @@ _MARGIN_DB = 0.01
 _BLOCK_SEC, _STEP_SEC = 0.4, 0.1
 _ABSOLUTE_GATE, _RELATIVE_GATE = -70.0, -10.0
 _IR_TAPS = 4096
+#: Impulse-response lengths K-weighted per FFT pass (64 x 4096 frames, about 6 s).
+_CHUNK_BLOCKS = 64
 
 
 def _biquads(sample_rate: int) -> list[tuple[tuple[float, float, float], tuple[float, float]]]:
@@ -82,23 +85,40 @@ def k_weighting_impulse_response(sample_rate: int, taps: int = _IR_TAPS) -> np.n
     return np.asarray(x, dtype=np.float64)
 
 
-def _k_weight(samples: np.ndarray, sample_rate: int) -> np.ndarray:
-    """K-weight ``(frames, channels)`` audio by overlap-add FFT convolution."""
+def _k_weighted_chunks(samples: np.ndarray, sample_rate: int) -> Iterator[np.ndarray]:
+    """K-weight ``(frames, channels)`` audio, yielding float64 pieces in order.
+
+    Overlap-add FFT convolution, :data:`_CHUNK_BLOCKS` blocks of the impulse
+    response's length at a time, so memory stays a few megabytes whatever the
+    length of the audio; the result is the full convolution cut to the input's
+    length, exactly as one big convolution would give it.
+    """
     h = k_weighting_impulse_response(sample_rate)
-    block, n = h.shape[0], samples.shape[0]
-    n_blocks = -(-n // block)
-    padded = np.zeros((n_blocks * block, samples.shape[1]))
-    padded[:n] = samples
-    spectra = np.fft.rfft(padded.reshape(n_blocks, block, -1), 2 * block, axis=1)
-    pieces = np.fft.irfft(spectra * np.fft.rfft(h, 2 * block)[None, :, None], 2 * block, axis=1)
-    out = np.zeros(((n_blocks + 1) * block, samples.shape[1]))
-    out[: n_blocks * block] += pieces[:, :block].reshape(n_blocks * block, -1)
-    out[block:] += pieces[:, block:].reshape(n_blocks * block, -1)
-    return out[:n]
+    block, n, channels = h.shape[0], samples.shape[0], samples.shape[1]
+    h_spectrum = np.fft.rfft(h, 2 * block)[None, :, None]
+    carry = np.zeros((block, channels))
+    chunk = _CHUNK_BLOCKS * block
+    for start in range(0, n, chunk):
+        piece = samples[start : start + chunk]
+        m = piece.shape[0]
+        n_blocks = -(-m // block)
+        padded = np.zeros((n_blocks * block, channels))
+        padded[:m] = piece
+        spectra = np.fft.rfft(padded.reshape(n_blocks, block, channels), 2 * block, axis=1)
+        parts = np.fft.irfft(spectra * h_spectrum, 2 * block, axis=1)
+        out = np.zeros(((n_blocks + 1) * block, channels))
+        out[: n_blocks * block] += parts[:, :block].reshape(n_blocks * block, channels)
+        out[block:] += parts[:, block:].reshape(n_blocks * block, channels)
+        out[:block] += carry
+        yield out[:m]
+        carry = out[m : m + block]
 
 
 def integrated_loudness(samples: np.ndarray, sample_rate: int) -> float:
     """Integrated loudness in LUFS (ITU-R BS.1770-4; method in the module docstring).
+
+    Memory does not grow with the audio's length beyond the block energies
+    (see :func:`_k_weighted_chunks`).
 
     Args:
         samples: Audio, shape ``(frames,)`` or ``(frames, channels)``, full scale 1.0.
@@ -107,20 +127,34 @@ def integrated_loudness(samples: np.ndarray, sample_rate: int) -> float:
     Returns:
         Loudness in LUFS; ``-inf`` for silence (every block below the absolute gate).
     """
-    x = np.asarray(samples, dtype=np.float64)
+    x = np.asarray(samples)
     if x.ndim == 1:
         x = x[:, None]
-    if x.shape[0] == 0:
+    n = x.shape[0]
+    if n == 0:
         return -math.inf
-    z = _k_weight(x, sample_rate) ** 2
     block, step = round(_BLOCK_SEC * sample_rate), round(_STEP_SEC * sample_rate)
-    cum = np.concatenate([np.zeros((1, z.shape[1])), np.cumsum(z, axis=0)])
-    if z.shape[0] <= block:
+    if n <= block:
         starts = np.array([0])
-        block = z.shape[0]
+        block = n
     else:
-        starts = np.arange(0, z.shape[0] - block + 1, step)
-    means = (cum[starts + block] - cum[starts]) / block  # (blocks, channels)
+        starts = np.arange(0, n - block + 1, step)
+    # Cumulative energy is needed only at the blocks' starts and ends.
+    wanted = np.unique(np.concatenate([starts, starts + block]))
+    cum = np.zeros((wanted.shape[0], x.shape[1]))
+    total = np.zeros(x.shape[1])
+    offset = 0
+    for piece in _k_weighted_chunks(x, sample_rate):
+        sums = np.cumsum(piece**2, axis=0)
+        end = offset + piece.shape[0]
+        inside = (wanted > offset) & (wanted <= end)
+        cum[inside] = total + sums[wanted[inside] - offset - 1]
+        total = total + sums[-1]
+        offset = end
+    at = {int(k): i for i, k in enumerate(wanted)}
+    lo = np.array([at[int(k)] for k in starts])
+    hi = np.array([at[int(k)] for k in starts + block])
+    means = (cum[hi] - cum[lo]) / block  # (blocks, channels)
     power = means.sum(axis=1)
     with np.errstate(divide="ignore"):
         loud = -0.691 + 10.0 * np.log10(power)
@@ -135,13 +169,20 @@ def integrated_loudness(samples: np.ndarray, sample_rate: int) -> float:
 
 def fade_out(samples: np.ndarray, sample_rate: int, seconds: float) -> np.ndarray:
     """Apply a raised-cosine fade to the last ``seconds`` (the whole signal if shorter)."""
+    out = samples.copy()
+    _fade_in_place(out, sample_rate, seconds)
+    return out
+
+
+def _fade_in_place(samples: np.ndarray, sample_rate: int, seconds: float) -> None:
+    """:func:`fade_out`, changing ``samples`` itself."""
     n = min(samples.shape[0], round(seconds * sample_rate))
     if n <= 0:
-        return samples
-    out = samples.copy()
+        return
     ramp = 0.5 * (1.0 + np.cos(np.linspace(0.0, math.pi, n)))
-    out[-n:] *= ramp.astype(out.dtype)[:, None] if out.ndim == 2 else ramp.astype(out.dtype)
-    return out
+    samples[-n:] *= ramp.astype(samples.dtype)[:, None] if samples.ndim == 2 else ramp.astype(
+        samples.dtype
+    )
 
 
 @dataclass(frozen=True)
@@ -183,14 +224,19 @@ def master(
     """
     x = np.asarray(samples, dtype=np.float32)
     measured = integrated_loudness(x, sample_rate)
-    peak = float(np.max(np.abs(x))) if x.size else 0.0
+    peak = _peak(x)
     gain_db = 0.0 if not math.isfinite(measured) else target_lufs - measured
     if peak > 0.0:
         peak_db = 20.0 * math.log10(peak)
         gain_db = min(gain_db, ceiling_dbfs - _MARGIN_DB - peak_db)
-    y = x * np.float32(10.0 ** (gain_db / 20.0))
+    y = x * np.float32(10.0 ** (gain_db / 20.0))  # the one copy of the audio
     if fade_sec > 0:
-        y = fade_out(y, sample_rate, fade_sec)
-    out_peak = float(np.max(np.abs(y))) if y.size else 0.0
+        _fade_in_place(y, sample_rate, fade_sec)
+    out_peak = _peak(y)
     peak_dbfs = 20.0 * math.log10(out_peak) if out_peak > 0 else -math.inf
-    return Mastered(y.astype(np.float32), measured, gain_db, peak_dbfs)
+    return Mastered(y, measured, gain_db, peak_dbfs)
+
+
+def _peak(x: np.ndarray) -> float:
+    """Largest absolute sample, without an absolute-value copy of the audio."""
+    return max(float(x.max()), -float(x.min())) if x.size else 0.0

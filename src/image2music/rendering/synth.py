@@ -181,8 +181,8 @@ def _symusic(midi: bytes, soundfont: Path) -> np.ndarray:
         score: Any = symusic.Score.from_midi(midi)  # the stubs' union type is too wide
         synth = symusic.Synthesizer(str(soundfont), SAMPLE_RATE, 0)
         groups = sorted({_velocity_group(n.velocity) for t in score.tracks for n in t.notes})
-        parts: list[tuple[float, np.ndarray]] = []
-        for group in groups:
+        mix = np.zeros((0, 2), dtype=np.float32)
+        for group in groups:  # each group is mixed in at once: one rendering in memory
             part = score.copy()
             for track in part.tracks:
                 keep = [n for n in track.notes if _velocity_group(n.velocity) == group]
@@ -190,13 +190,15 @@ def _symusic(midi: bytes, soundfont: Path) -> np.ndarray:
                 for n in keep:
                     track.notes.append(n)
             audio = np.asarray(synth.render(part, stereo=True), dtype=np.float32)
-            parts.append(((group / 127.0) ** 2, audio))
+            if audio.shape[1] > mix.shape[0]:
+                grown = np.zeros((audio.shape[1], 2), dtype=np.float32)
+                grown[: mix.shape[0]] = mix
+                mix = grown
+            audio *= np.float32((group / 127.0) ** 2)
+            mix[: audio.shape[1]] += audio.T
+            del audio
     except (RuntimeError, ValueError, OSError) as e:
         raise OutputError(f"symusic could not render audio: {e}") from e
-    frames = max((a.shape[1] for _, a in parts), default=0)
-    mix = np.zeros((frames, 2), dtype=np.float32)
-    for gain, audio in parts:
-        mix[: audio.shape[1]] += np.float32(gain) * audio.T
     return mix
 
 
