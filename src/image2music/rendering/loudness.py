@@ -180,8 +180,8 @@ def _fade_in_place(samples: np.ndarray, sample_rate: int, seconds: float) -> Non
     if n <= 0:
         return
     ramp = 0.5 * (1.0 + np.cos(np.linspace(0.0, math.pi, n)))
-    samples[-n:] *= ramp.astype(samples.dtype)[:, None] if samples.ndim == 2 else ramp.astype(
-        samples.dtype
+    samples[-n:] *= (
+        ramp.astype(samples.dtype)[:, None] if samples.ndim == 2 else ramp.astype(samples.dtype)
     )
 
 
