@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import dataclasses
 import shutil
 from pathlib import Path
 
@@ -11,7 +12,7 @@ from image2music.evaluation.controllability import (
     evaluate_controllability,
     pipelines,
 )
-from image2music.evaluation.judge.judge import Judge
+from image2music.evaluation.judge.judge import MODE_AND_TEMPO, Judge
 from image2music.evaluation.report_markdown import controllability_markdown
 
 PHOTOS = Path(__file__).resolve().parents[1] / "vision" / "data"
@@ -21,10 +22,16 @@ def test_tiny_grid_structure(fake_judge: tuple[Judge, Path], tmp_path: Path) -> 
     judge, _ = fake_judge
     shutil.copy(PHOTOS / "camera.jpg", tmp_path / "camera.jpg")
     calls: list[tuple[int, int]] = []
-    cfg = ControllabilityConfig(seeds=2, bars=4, pictures=tmp_path, picture_seeds=1)
-    res = evaluate_controllability(judge, cfg, on_piece=lambda d, t: calls.append((d, t)))
+    cfg = ControllabilityConfig(
+        values=(-0.8, 0.0, 0.8), seeds=2, bars=4, pictures=tmp_path, picture_seeds=1
+    )
+    blind = dataclasses.replace(judge, blind=MODE_AND_TEMPO)
+    res = evaluate_controllability(
+        judge, cfg, on_piece=lambda d, t: calls.append((d, t)), blind_judge=blind
+    )
     assert set(res["pipelines"]) == set(pipelines()) == {"network", "baseline"}
-    assert calls[-1][0] == calls[-1][1] == 2 * (9 * 2 + 1)
+    # 9 grid cells and 2 modes x 3 valence levels, 2 seeds each, and 1 picture
+    assert calls[-1][0] == calls[-1][1] == 2 * ((9 + 6) * 2 + 1)
     base = res["pipelines"]["baseline"]
     assert base["harmony"] == base["melody"] == "baseline"
     cells = base["grid"]["cells"]
@@ -36,8 +43,16 @@ def test_tiny_grid_structure(fake_judge: tuple[Judge, Path], tmp_path: Path) -> 
     overall = base["grid"]["overall"]
     assert overall["pieces"] == 18 and 0.0 <= overall["valence_agreement"] <= 1.0
     assert base["pictures"]["rows"][0]["picture"] == "camera.jpg"
+    levels = base["grid"]["levels"]
+    assert set(levels) == {"valence", "arousal", "blind_valence", "blind_arousal"}
+    assert list(levels["valence"]) == ["-0.8", "+0.0", "+0.8"]
+    fixed = base["fixed_mode_and_tempo"]
+    assert set(fixed) == {"major", "minor"}
+    assert -1.0 <= fixed["minor"]["valence_rank_correlation"] <= 1.0
+    assert "blind_valence_rank_correlation" in fixed["major"]
+    assert res["blind_judge"] == blind.version != res["judge"]
     md = "\n".join(controllability_markdown(res))
-    assert "overall" in md and "network" in md
+    assert "overall" in md and "network" in md and "mode and tempo fixed" in md
 
 
 def test_cli_controllability(fake_judge: tuple[Judge, Path]) -> None:
@@ -45,7 +60,7 @@ def test_cli_controllability(fake_judge: tuple[Judge, Path]) -> None:
     res = CliRunner().invoke(
         build_cli(),
         ["evaluate", "controllability", "--judge", str(path), "--seeds", "1", "--bars", "4",
-         "--no-pictures", "--json"],
+         "--no-pictures", "--no-blind", "--json"],
     )  # fmt: skip
     assert res.exit_code == 0, res.output
     assert '"quadrant_agreement"' in res.output

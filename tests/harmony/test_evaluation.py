@@ -114,3 +114,20 @@ def test_evaluate_cli_json(
         build_cli(), ["evaluate", "harmony", "--samples", "3", "--response-samples", "3"]
     )
     assert table.exit_code == 0 and "Next-chord prediction" in table.stdout
+
+
+def test_realism_statistics() -> None:
+    from image2music.harmony.tokens import chord_id
+
+    i, v, big_v, flat_vi, vi = (
+        chord_id(0, "min"), chord_id(7, "min"), chord_id(7, "maj"), chord_id(8, "maj"),
+        chord_id(9, "min"),
+    )  # fmt: skip
+    minor = [i, v, flat_vi, big_v, i, v, big_v, i]
+    loop = [C, F] * 4
+    st = progression_statistics([minor, loop, [C, C, vi, vi, F, G, G, C]], [True, False, False])
+    assert st["raised_dominant_share"] == 0.5  # V twice, v twice
+    assert st["submediant_share"] == 2 / 16
+    assert st["v_to_flat_vi"] == pytest.approx(100 / 18)  # one v -> bVI in 18 changes
+    assert st["two_chord_share"] == pytest.approx(1 / 3)
+    assert st["two_chord_4bar_share"] == pytest.approx(1 / 3)

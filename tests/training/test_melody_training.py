@@ -144,3 +144,19 @@ def test_overlapping_area() -> None:
     assert overlapping_area(a, a + 20) < 0.01
     assert np.isnan(overlapping_area([], a))
     assert 0.0 <= overlapping_area([1.0] * 10, a / 10 + 0.9) <= 1.0
+
+
+def test_rhythm_features() -> None:
+    from image2music.evaluation.melody_metrics import melody_features
+    from image2music.types import Chord, Key, Melody, Note, Progression, TimedChord
+
+    prog = Progression(Key(0, "major"), (TimedChord(Chord(0, "maj"), 0, 1920),), 1)
+    # an 8th off beat 1 held over beat 2 (syncopated), then a quarter on beat 3
+    synced = Melody((Note(64, 240, 480, 80), Note(67, 960, 480, 80)), 480)
+    f = melody_features(synced, prog)
+    assert f["offbeat_share"] == 0.5 and f["syncopation"] == 0.5 and f["stutter"] == 0.0
+    # six 16ths of one pitch in a row: a stutter
+    hammer = Melody(tuple(Note(60, 120 * k, 120, 80) for k in range(6)), 480)
+    assert melody_features(hammer, prog)["stutter"] == 1.0
+    five = Melody(tuple(Note(60, 120 * k, 120, 80) for k in range(5)), 480)
+    assert melody_features(five, prog)["stutter"] == 0.0

@@ -58,13 +58,17 @@ def _print_tables(report: dict[str, Any]) -> None:
         for stat in next(iter(gen.values())):
             g.add_row(stat.replace("_", " "), *(f"{gen[name][stat]:.3g}" for name in gen))
         console.print(g)
-    r = Table(title="Response to the emotion (C major, 8 bars)")
+    r = Table(title="Response to the emotion (C major; 'minor': A minor; 8 bars)")
     r.add_column("generator @ emotion")
-    for c in ("major share", "changes per bar", "tension share"):
+    for c in ("major share", "changes per bar", "tension share", "brightness"):
         r.add_column(c, justify="right")
     for name, m in report["response"].items():
         r.add_row(
-            name, _pct(m["major_share"]), f"{m['changes_per_bar']:.2f}", _pct(m["tension_share"])
+            name,
+            _pct(m["major_share"]),
+            f"{m['changes_per_bar']:.2f}",
+            _pct(m["tension_share"]),
+            f"{m['brightness']:+.2f}",
         )
     console.print(r)
 

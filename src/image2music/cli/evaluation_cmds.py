@@ -107,6 +107,10 @@ def evaluate_controllability(
         typer.Option(help="Folder of real pictures (default: tests/vision/data when present)."),
     ] = None,
     no_pictures: Annotated[bool, typer.Option("--no-pictures", help="Grid only.")] = False,
+    blind: Annotated[
+        bool,
+        typer.Option(help="Also read every piece with a judge blind to mode and tempo."),
+    ] = True,
     datasets: DatasetsOpt = None,
     judge: JudgeOpt = None,
     json_out: JsonOpt = False,
@@ -119,6 +123,7 @@ def evaluate_controllability(
     from image2music.evaluation.controllability import (
         evaluate_controllability as _evaluate,
     )
+    from image2music.evaluation.judge.judge import MODE_AND_TEMPO
     from image2music.evaluation.judge.train import load_or_train_judge
     from image2music.evaluation.report_markdown import controllability_markdown
 
@@ -127,7 +132,15 @@ def evaluate_controllability(
     folder = None if no_pictures else pictures or _default_pictures()
     try:
         j = load_or_train_judge(judge, datasets, note=_note)
-        result = _evaluate(j, ControllabilityConfig(seeds=seeds, bars=bars, pictures=folder))
+        blind_path = None if judge is None else judge.with_name(f"{judge.stem}-blind.npz")
+        deaf = (
+            load_or_train_judge(blind_path, datasets, note=_note, blind=MODE_AND_TEMPO)
+            if blind
+            else None
+        )
+        result = _evaluate(
+            j, ControllabilityConfig(seeds=seeds, bars=bars, pictures=folder), blind_judge=deaf
+        )
     except Image2MusicError as e:
         raise _fail(str(e)) from None
     if json_out:

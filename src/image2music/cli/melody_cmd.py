@@ -38,7 +38,7 @@ def _print_melody_tables(report: dict[str, Any]) -> None:
     from rich.console import Console
     from rich.table import Table
 
-    from image2music.evaluation.melody_metrics import FEATURES
+    from image2music.evaluation.melody_metrics import FEATURES, RHYTHM_FEATURES
 
     console = Console(highlight=False)
     d = report["data"]
@@ -51,10 +51,13 @@ def _print_melody_tables(report: dict[str, Any]) -> None:
         t.add_column(col, justify="right")
     feats = report["features"]
     oa = report["overlapping_area"]
-    for f in FEATURES:
+    for f in FEATURES + RHYTHM_FEATURES:
         cells = [f"{_fmt(feats[k][f]['mean'])} ± {_fmt(feats[k][f]['std'])}" for k in feats]
-        t.add_row(f.replace("_", " "), *cells, _fmt(oa["network"][f]), _fmt(oa["baseline"][f]))
-    t.add_row("mean OA", "", "", "", _fmt(oa["network"]["mean"]), _fmt(oa["baseline"]["mean"]))
+        areas = [_fmt(oa[k].get(f, math.nan)) for k in ("network", "baseline")]
+        t.add_row(f.replace("_", " "), *cells, *areas)
+    means = (("mean OA (first 8)", "mean"), ("mean OA (with rhythm)", "mean_with_rhythm"))
+    for label, key in means:
+        t.add_row(label, "", "", "", _fmt(oa["network"][key]), _fmt(oa["baseline"][key]))
     console.print(t)
     h = Table(title="Interval histogram (share of intervals, semitones; last bin 12+)")
     h.add_column("source")
@@ -78,6 +81,9 @@ def evaluate_melody(
     cache_dir: Annotated[Path | None, typer.Option("--cache-dir", help=_CACHE_HELP)] = None,
     windows: Annotated[int, typer.Option(min=1, help="Most 8-bar test phrases to use.")] = 300,
     seed: Annotated[int, typer.Option(min=0, help="Seed of the generators.")] = 0,
+    split: Annotated[
+        str, typer.Option(help="Corpus split: test (to report) or valid (to tune on).")
+    ] = "test",
 ) -> None:
     """Compare network and baseline melodies with the real ones over held-out chords."""
     from image2music.data import load_corpus
@@ -85,7 +91,7 @@ def evaluate_melody(
     from image2music.evaluation.melody_eval import evaluate_melody as run
 
     report_or_fail(
-        lambda: run(load_corpus(cache_dir), model, MelodyEvalConfig(windows=windows, seed=seed)),
+        lambda: run(load_corpus(cache_dir), model, MelodyEvalConfig(windows, seed, split)),
         json_out,
         _print_melody_tables,
     )

@@ -1,7 +1,7 @@
 """Controllability: does the music land where the target emotion asks?
 
-For a grid of target emotions (valence x arousal, default {-0.8, 0, +0.8}
-squared) and several seeds per cell, pieces are composed from a neutral
+For a grid of target emotions (valence x arousal, default {-0.8, -0.4, 0,
++0.4, +0.8} squared) and several seeds per cell, pieces are composed from a neutral
 mid-grey picture with the emotion overridden (so the picture does not
 matter), once with the default generators (the **network** pipeline) and once
 with the rule-based **baseline** composer. The independent judge
@@ -12,9 +12,19 @@ how often it agrees with the target on
 * the sign of arousal, for cells whose target arousal is not zero,
 * the quadrant, for cells with both non-zero,
 
-per cell and overall. The same is done for real pictures: the emotion
+per cell and overall, with each cell's mean readings and the mean reading
+per target level. The same is done for real pictures: the emotion
 estimated from each picture is the target (a dimension counts when its size
 is at least :data:`PICTURE_DEADBAND`).
+
+**What the notes carry.** Mode and tempo carry much of a piece's emotion,
+and they are set by rules. So the test is repeated with both held fixed
+(``--mode major`` and ``--mode minor`` in turn, the tempo at
+:data:`FIXED_TEMPO_BPM`, arousal 0): only valence moves, and the Spearman rank
+correlation of target and reading within each mode shows whether harmony,
+melody and arrangement carry it. When a second judge blind to the mode and
+tempo features (:data:`~.judge.judge.MODE_AND_TEMPO`) is given, every piece
+is also read by it.
 """
 
 from __future__ import annotations
@@ -31,6 +41,7 @@ from image2music.evaluation.judge.judge import Judge, JudgeReading
 
 __all__ = [
     "DEFAULT_VALUES",
+    "FIXED_TEMPO_BPM",
     "PICTURE_DEADBAND",
     "ControllabilityConfig",
     "evaluate_controllability",
@@ -38,7 +49,9 @@ __all__ = [
 ]
 
 #: Target values of valence and arousal on the grid.
-DEFAULT_VALUES: tuple[float, ...] = (-0.8, 0.0, 0.8)
+DEFAULT_VALUES: tuple[float, ...] = (-0.8, -0.4, 0.0, 0.4, 0.8)
+#: The tempo of the fixed-mode, fixed-tempo test, in beats per minute.
+FIXED_TEMPO_BPM = 100.0
 #: A picture's estimated valence or arousal counts only from this size on.
 PICTURE_DEADBAND = 0.1
 _PICTURE_SUFFIXES = (".jpg", ".jpeg", ".png", ".webp", ".bmp", ".tif", ".tiff", ".gif")
@@ -133,8 +146,39 @@ def _correlation(targets: list[float], readings: list[float]) -> float | None:
     return round(float(np.corrcoef(targets, readings)[0, 1]), 4)
 
 
+def _spearman(x: Sequence[float], y: Sequence[float]) -> float | None:
+    """Spearman rank correlation (average ranks for ties), ``None`` when undefined."""
+    if len(x) < 3:
+        return None
+
+    def ranks(v: Sequence[float]) -> np.ndarray:
+        a = np.asarray(v, dtype=np.float64)
+        order = a.argsort(kind="stable")
+        r = np.empty(len(a))
+        r[order] = np.arange(len(a), dtype=np.float64)
+        for value in np.unique(a):
+            tied = a == value
+            r[tied] = r[tied].mean()
+        return r
+
+    return _correlation(list(ranks(x)), list(ranks(y)))
+
+
+def _level_means(targets: list[float], readings: list[float]) -> dict[str, float]:
+    return {
+        f"{t:+.1f}": round(float(np.mean([r for tt, r in zip(targets, readings, strict=True)
+                                          if tt == t])), 3)
+        for t in sorted(set(targets))
+    }  # fmt: skip
+
+
 def _grid(
-    judge: Judge, harmony: str, melody: str, cfg: ControllabilityConfig, tick: Callable[[], None]
+    judge: Judge,
+    blind: Judge | None,
+    harmony: str,
+    melody: str,
+    cfg: ControllabilityConfig,
+    tick: Callable[[], None],
 ) -> dict[str, Any]:
     from image2music.options import ComposeOptions
     from image2music.pipeline import compose_features
@@ -143,28 +187,104 @@ def _grid(
     cells, overall = [], _Tally()
     tv: list[float] = []
     ta: list[float] = []
+    blind_v: list[float] = []
+    blind_a: list[float] = []
     for v in cfg.values:
         for a in cfg.values:
             tally = _Tally()
+            cell_blind: list[JudgeReading] = []
             for seed in range(cfg.seeds):
                 opts = ComposeOptions(
                     valence=v, arousal=a, seed=seed, bars=cfg.bars, harmony=harmony, melody=melody
                 )
-                reading = judge.read_midi(compose_features(features, opts).midi)
+                midi = compose_features(features, opts).midi
+                reading = judge.read_midi(midi)
                 tally.add(v if v != 0 else None, a if a != 0 else None, reading)
+                if blind is not None:
+                    cell_blind.append(blind.read_midi(midi))
                 tv.append(v)
                 ta.append(a)
                 tick()
-            cells.append({"valence": v, "arousal": a, **tally.summary()})
+            cell = {"valence": v, "arousal": a, **tally.summary()}
+            if blind is not None:
+                cell["blind_valence_reading"] = round(
+                    float(np.mean([r.valence for r in cell_blind])), 3
+                )
+                cell["blind_arousal_reading"] = round(
+                    float(np.mean([r.arousal for r in cell_blind])), 3
+                )
+                blind_v += [r.valence for r in cell_blind]
+                blind_a += [r.arousal for r in cell_blind]
+            cells.append(cell)
             overall.extend(tally)
-    return {
+    readings_v = [r.valence for r in overall.readings]
+    readings_a = [r.arousal for r in overall.readings]
+    out: dict[str, Any] = {
         "cells": cells,
         "overall": {
             **overall.summary(),
-            "valence_correlation": _correlation(tv, [r.valence for r in overall.readings]),
-            "arousal_correlation": _correlation(ta, [r.arousal for r in overall.readings]),
+            "valence_correlation": _correlation(tv, readings_v),
+            "arousal_correlation": _correlation(ta, readings_a),
+            "valence_rank_correlation": _spearman(tv, readings_v),
+            "arousal_rank_correlation": _spearman(ta, readings_a),
+        },
+        "levels": {
+            "valence": _level_means(tv, readings_v),
+            "arousal": _level_means(ta, readings_a),
         },
     }
+    if blind is not None:
+        out["overall"]["blind_valence_rank_correlation"] = _spearman(tv, blind_v)
+        out["overall"]["blind_arousal_rank_correlation"] = _spearman(ta, blind_a)
+        out["levels"]["blind_valence"] = _level_means(tv, blind_v)
+        out["levels"]["blind_arousal"] = _level_means(ta, blind_a)
+    return out
+
+
+def _fixed_mode_and_tempo(
+    judge: Judge,
+    blind: Judge | None,
+    harmony: str,
+    melody: str,
+    cfg: ControllabilityConfig,
+    tick: Callable[[], None],
+) -> dict[str, Any]:
+    """Valence alone moves: mode and tempo fixed, arousal 0 (module docstring)."""
+    from image2music.options import ComposeOptions
+    from image2music.pipeline import compose_features
+
+    features = _neutral_features()
+    out: dict[str, Any] = {}
+    for mode in ("major", "minor"):
+        targets: list[float] = []
+        heard: dict[str, list[float]] = {"judge": [], "blind": []}
+        for v in cfg.values:
+            for seed in range(cfg.seeds):
+                opts = ComposeOptions(
+                    valence=v,
+                    arousal=0.0,
+                    mode=mode,
+                    tempo_bpm=FIXED_TEMPO_BPM,
+                    seed=seed,
+                    bars=cfg.bars,
+                    harmony=harmony,
+                    melody=melody,
+                )
+                midi = compose_features(features, opts).midi
+                targets.append(v)
+                heard["judge"].append(judge.read_midi(midi).valence)
+                if blind is not None:
+                    heard["blind"].append(blind.read_midi(midi).valence)
+                tick()
+        entry: dict[str, Any] = {
+            "valence_rank_correlation": _spearman(targets, heard["judge"]),
+            "valence_levels": _level_means(targets, heard["judge"]),
+        }
+        if blind is not None:
+            entry["blind_valence_rank_correlation"] = _spearman(targets, heard["blind"])
+            entry["blind_valence_levels"] = _level_means(targets, heard["blind"])
+        out[mode] = entry
+    return out
 
 
 def _pictures(
@@ -207,6 +327,7 @@ def evaluate_controllability(
     config: ControllabilityConfig | None = None,
     *,
     on_piece: Callable[[int, int], None] | None = None,
+    blind_judge: Judge | None = None,
 ) -> dict[str, Any]:
     """Compose over the emotion grid (and pictures) with each pipeline and judge the music.
 
@@ -214,17 +335,21 @@ def evaluate_controllability(
         judge: The music emotion judge.
         config: Grid, seeds, length and pictures.
         on_piece: Called as ``on_piece(done, total)`` after each piece.
+        blind_judge: A judge blind to mode and tempo; every grid piece is also
+            read by it (default: none).
 
     Returns:
         ``{"config": ..., "judge": version, "pipelines": {name: {"harmony", "melody",
-        "grid": {"cells", "overall"}, "pictures": {"rows", "overall"}}}}``.
+        "grid": {"cells", "overall", "levels"}, "fixed_mode_and_tempo": {mode: ...},
+        "pictures": {"rows", "overall"}}}}``.
     """
     cfg = config or ControllabilityConfig()
     pics = 0
     if cfg.pictures is not None and cfg.pictures.is_dir():
         pics = sum(1 for p in cfg.pictures.iterdir() if p.suffix.lower() in _PICTURE_SUFFIXES)
     names = pipelines()
-    total = len(names) * (len(cfg.values) ** 2 * cfg.seeds + pics * cfg.picture_seeds)
+    per_pipeline = (len(cfg.values) ** 2 + 2 * len(cfg.values)) * cfg.seeds
+    total = len(names) * (per_pipeline + pics * cfg.picture_seeds)
     done = 0
 
     def tick() -> None:
@@ -238,7 +363,10 @@ def evaluate_controllability(
         entry: dict[str, Any] = {
             "harmony": harmony,
             "melody": melody,
-            "grid": _grid(judge, harmony, melody, cfg, tick),
+            "grid": _grid(judge, blind_judge, harmony, melody, cfg, tick),
+            "fixed_mode_and_tempo": _fixed_mode_and_tempo(
+                judge, blind_judge, harmony, melody, cfg, tick
+            ),
         }
         if pics:
             entry["pictures"] = _pictures(judge, harmony, melody, cfg, tick)
@@ -253,5 +381,7 @@ def evaluate_controllability(
             "picture_deadband": PICTURE_DEADBAND,
         },
         "judge": judge.version,
+        "blind_judge": None if blind_judge is None else blind_judge.version,
+        "fixed_tempo_bpm": FIXED_TEMPO_BPM,
         "pipelines": out,
     }

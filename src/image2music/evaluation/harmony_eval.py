@@ -221,30 +221,38 @@ def _generated(
 
 
 def _response(network: NetworkHarmony, cfg: EvalConfig) -> dict[str, dict[str, float]]:
+    """Figures of generated progressions at fixed emotions, mode held fixed.
+
+    Valence at five levels (arousal 0) and arousal at two (valence 0), in C
+    major and A minor, for the network (with its rules) and the baseline:
+    major, tension and harmonic-rhythm shares, and the mean
+    :func:`~image2music.harmony.colour.brightness` of the chords, which shows
+    whether valence moves the harmony within one mode.
+    """
     from image2music.baseline.harmony import BaselineHarmony
+    from image2music.harmony.colour import brightness
 
     baseline = BaselineHarmony()
-    points = {
-        "valence+0.8": (0.8, 0.0),
-        "valence-0.8": (-0.8, 0.0),
-        "arousal+0.8": (0.0, 0.8),
-        "arousal-0.8": (0.0, -0.8),
-    }
+    points = {f"valence{v:+.1f}": (v, 0.0) for v in (-0.8, -0.4, 0.0, 0.4, 0.8)}
+    points |= {"arousal+0.8": (0.0, 0.8), "arousal-0.8": (0.0, -0.8)}
     out: dict[str, dict[str, float]] = {}
-    for name, (v, a) in points.items():
-        for who in ("network", "baseline"):
-            rng = np.random.default_rng(cfg.seed)
-            seqs = []
-            for _ in range(cfg.response_samples):
-                if who == "network":
-                    seqs.append(network.sample_tokens(v, a, "major", 8, rng))
-                else:
-                    prog = baseline.generate(Emotion(v, a), Key(0, "major"), 8, rng)
-                    seqs.append(progression_to_tokens(prog))
-            stats = progression_statistics(seqs, [False] * len(seqs))
-            out[f"{who} {name}"] = {
-                k: stats[k] for k in ("major_share", "changes_per_bar", "tension_share")
-            }
+    for mode, key in (("major", Key(0, "major")), ("minor", Key(9, "minor"))):
+        for name, (v, a) in points.items():
+            for who in ("network", "baseline"):
+                rng = np.random.default_rng(cfg.seed)
+                seqs = []
+                for _ in range(cfg.response_samples):
+                    if who == "network":
+                        seqs.append(network.sample_tokens(v, a, mode, 8, rng))
+                    else:
+                        prog = baseline.generate(Emotion(v, a), key, 8, rng)
+                        seqs.append(progression_to_tokens(prog))
+                minor = mode == "minor"
+                stats = progression_statistics(seqs, [minor] * len(seqs))
+                row = {k: stats[k] for k in ("major_share", "changes_per_bar", "tension_share")}
+                row["brightness"] = float(np.mean([brightness(x, minor) for s in seqs for x in s]))
+                label = f"{who} {name}" if mode == "major" else f"{who} {name} minor"
+                out[label] = row
     return out
 
 

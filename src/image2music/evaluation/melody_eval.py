@@ -27,6 +27,7 @@ from numpy.typing import NDArray
 from image2music.errors import DataError
 from image2music.evaluation.melody_metrics import (
     FEATURES,
+    RHYTHM_FEATURES,
     interval_histogram,
     melody_features,
     overlapping_area,
@@ -85,7 +86,7 @@ def grid_progression(chords: NDArray[np.integer], minor: bool, tpb: int = 480) -
 
 def _summary(rows: list[dict[str, float]], hists: list[NDArray[np.float64]]) -> dict[str, Any]:
     out: dict[str, Any] = {}
-    for f in FEATURES:
+    for f in FEATURES + RHYTHM_FEATURES:
         v = np.array([r[f] for r in rows], dtype=np.float64)
         v = v[np.isfinite(v)]
         out[f] = {
@@ -178,13 +179,16 @@ def evaluate_melody(
         "overlapping_area": {
             k: {
                 f: overlapping_area([r[f] for r in rows["real"]], [r[f] for r in rows[k]])
-                for f in FEATURES
+                for f in FEATURES + RHYTHM_FEATURES[:2]
             }
             for k in ("network", "baseline")
         },
         "ms_per_melody": {k: 1000 * v / len(ex) for k, v in seconds.items()},
     }
     for k in ("network", "baseline"):
-        oa = [v for v in report["overlapping_area"][k].values() if math.isfinite(v)]
-        report["overlapping_area"][k]["mean"] = float(np.mean(oa)) if oa else math.nan
+        areas = report["overlapping_area"][k]
+        oa = [areas[f] for f in FEATURES if math.isfinite(areas[f])]
+        every = [areas[f] for f in FEATURES + RHYTHM_FEATURES[:2] if math.isfinite(areas[f])]
+        areas["mean"] = float(np.mean(oa)) if oa else math.nan
+        areas["mean_with_rhythm"] = float(np.mean(every)) if every else math.nan
     return report

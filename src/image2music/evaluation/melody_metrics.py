@@ -21,11 +21,23 @@ Features (MusPy / Yang and Lerch definitions where they exist):
   gives the whole histogram);
 * ``step_share``: share of intervals of at most two semitones;
 * ``groove_consistency``: one minus the mean Hamming distance between the
-  16th-note onset patterns of consecutive bars, divided by 16.
+  16th-note onset patterns of consecutive bars, divided by 16;
+* ``offbeat_share``: share of onsets that fall between beats;
+* ``syncopation``: share of onsets after which the next metrically stronger
+  position of the bar (bar > half bar > beat > 8th > 16th) has no onset, so
+  the accent falls off the beat: an 8th off the beat held over (or followed
+  by a rest on) the beat, a 16th held over the next 8th, a note on beat 2
+  held over beat 3 (anticipations, syncopated figures);
+* ``stutter``: 1 when the melody strikes one pitch six or more times in a
+  row on consecutive 16ths, else 0 (its mean is the share of such melodies).
+
+:data:`FEATURES` holds the first eight (the overlapping-area mean is over
+them, comparable with earlier reports); :data:`RHYTHM_FEATURES` the other three.
 """
 
 from __future__ import annotations
 
+import itertools
 import math
 from collections.abc import Sequence
 
@@ -37,6 +49,8 @@ from image2music.types import Melody, Progression
 __all__ = [
     "FEATURES",
     "INTERVAL_BINS",
+    "RHYTHM_FEATURES",
+    "STUTTER_RUN",
     "interval_histogram",
     "melody_features",
     "overlapping_area",
@@ -53,6 +67,10 @@ FEATURES: tuple[str, ...] = (
     "step_share",
     "groove_consistency",
 )
+#: Features of the rhythm against the beat, reported beside :data:`FEATURES`.
+RHYTHM_FEATURES: tuple[str, ...] = ("offbeat_share", "syncopation", "stutter")
+#: Same-pitch 16th onsets in a row that make a stutter.
+STUTTER_RUN = 6
 #: Interval histogram bins: 0, 1, ..., 11 semitones, then "12 or more".
 INTERVAL_BINS = 13
 
@@ -86,8 +104,55 @@ def _groove(melody: Melody, progression: Progression) -> float:
     return float(1.0 - np.mean(grid[1:] != grid[:-1]))
 
 
+def _weight(pos: int, per_bar: int) -> int:
+    """Metrical weight of a 16th position in a bar: bar 4, half bar 3, beat 2, 8th 1, 16th 0."""
+    pos %= per_bar
+    if pos == 0:
+        return 4
+    if per_bar % 2 == 0 and pos == per_bar // 2:
+        return 3
+    return 2 if pos % 4 == 0 else 1 if pos % 2 == 0 else 0
+
+
+def _next_stronger(p: int, per_bar: int) -> int | None:
+    """The next 16th position after ``p`` that is metrically stronger (``None``: a downbeat)."""
+    w = _weight(p, per_bar)
+    if w == 4:  # nothing is stronger than the downbeat
+        return None
+    q = p + 1
+    while _weight(q, per_bar) <= w:
+        q += 1
+    return q
+
+
+def _rhythm(melody: Melody, progression: Progression) -> dict[str, float]:
+    """``offbeat_share``, ``syncopation`` and ``stutter`` of one melody."""
+    tpb = progression.ticks_per_beat
+    sixteenth = tpb // 4
+    notes = melody.notes
+    off = [n for n in notes if n.start_ticks % tpb]
+    per_bar = progression.bar_ticks // sixteenth
+    total = progression.total_ticks // sixteenth
+    onsets = {n.start_ticks // sixteenth for n in notes}
+    synced = [
+        p
+        for p in sorted(onsets)
+        if (q := _next_stronger(p, per_bar)) is not None and q < total and q not in onsets
+    ]
+    longest = run = 1
+    for a, b in itertools.pairwise(notes):
+        same = b.pitch == a.pitch and b.start_ticks - a.start_ticks == sixteenth
+        run = run + 1 if same else 1
+        longest = max(longest, run)
+    return {
+        "offbeat_share": len(off) / len(notes),
+        "syncopation": len(synced) / len(notes),
+        "stutter": float(longest >= STUTTER_RUN),
+    }
+
+
 def melody_features(melody: Melody, progression: Progression) -> dict[str, float]:
-    """Every feature of :data:`FEATURES` for one melody (NaN where undefined).
+    """Every feature of :data:`FEATURES` and :data:`RHYTHM_FEATURES` (NaN where undefined).
 
     Args:
         melody: The melody.
@@ -99,7 +164,7 @@ def melody_features(melody: Melody, progression: Progression) -> dict[str, float
     notes = melody.notes
     nan = math.nan
     if not notes:
-        return dict.fromkeys(FEATURES, nan)
+        return dict.fromkeys(FEATURES + RHYTHM_FEATURES, nan)
     pitches = np.array([n.pitch for n in notes])
     half = progression.bar_ticks // 2
     strong = [n for n in notes if n.start_ticks % half == 0]
@@ -120,6 +185,7 @@ def melody_features(melody: Melody, progression: Progression) -> dict[str, float
         "mean_interval": float(iv.mean()) if len(iv) else nan,
         "step_share": float((iv <= 2).mean()) if len(iv) else nan,
         "groove_consistency": _groove(melody, progression),
+        **_rhythm(melody, progression),
     }
 
 

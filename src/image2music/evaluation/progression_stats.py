@@ -13,7 +13,14 @@ All figures are over half-bar chord ids (key-relative):
 * ``diatonic_share``: share of steps on a diatonic triad or seventh of the
   phrase's mode (major or natural minor, plus V and V7 in minor);
 * ``js_to_real``: Jensen–Shannon divergence (bits, 0..1) between the chord
-  distribution of these progressions and that of the real test phrases.
+  distribution of these progressions and that of the real test phrases;
+* ``raised_dominant_share``: in minor keys, share of the dominant chords
+  (``V``, ``V7``, ``v``, ``v7``) that are the raised ``V`` or ``V7``;
+* ``submediant_share``: in major keys, share of steps on ``vi`` or ``vi7``;
+* ``v_to_flat_vi``: in minor keys, moves from ``v``/``v7`` to ``bVI`` per 100 chord changes;
+* ``two_chord_share``: share of progressions that use at most two chords;
+* ``two_chord_4bar_share``: share of progressions with four bars in a row
+  (8 half bars) on at most two chords.
 """
 
 from __future__ import annotations
@@ -134,6 +141,40 @@ def progression_statistics(
         "distinct_chords": float(np.mean([len(set(s)) for s in seqs])),
         "transition_entropy_bits": entropy,
     }
+    out.update(_realism(seqs, minor, changes))
     if reference is not None:
         out["js_to_real"] = js_divergence(chord_distribution(seqs), chord_distribution(reference))
     return out
+
+
+_RAISED = frozenset({chord_id(7, "maj"), chord_id(7, "7")})
+_NATURAL = frozenset({chord_id(7, "min"), chord_id(7, "min7")})
+_SUBMEDIANT = frozenset({chord_id(9, "min"), chord_id(9, "min7")})
+_FLAT_SIX = frozenset({chord_id(8, "maj"), chord_id(8, "maj7")})
+
+
+def _realism(
+    seqs: Sequence[Sequence[int]], minor: Sequence[bool], changes: int
+) -> dict[str, float]:
+    """The figures of realistic major and minor harmony (module docstring, last five)."""
+    raised = natural = submediant = major_steps = v_to_six = 0
+    two_chord = two_chord_4bar = 0
+    for s, m in zip(seqs, minor, strict=True):
+        ids = [int(x) for x in s]
+        if m:
+            raised += sum(x in _RAISED for x in ids)
+            natural += sum(x in _NATURAL for x in ids)
+            v_to_six += sum(a in _NATURAL and b in _FLAT_SIX for a, b in pairwise(ids))
+        else:
+            submediant += sum(x in _SUBMEDIANT for x in ids)
+            major_steps += len(ids)
+        two_chord += len(set(ids)) <= 2
+        two_chord_4bar += any(len(set(ids[i : i + 8])) <= 2 for i in range(max(1, len(ids) - 7)))
+    n = max(len(seqs), 1)
+    return {
+        "raised_dominant_share": raised / (raised + natural) if raised + natural else math.nan,
+        "submediant_share": submediant / major_steps if major_steps else math.nan,
+        "v_to_flat_vi": 100.0 * v_to_six / changes if changes else 0.0,
+        "two_chord_share": two_chord / n,
+        "two_chord_4bar_share": two_chord_4bar / n,
+    }

@@ -114,6 +114,32 @@ def controllability_markdown(ctrl: dict[str, Any]) -> list[str]:
             ]
         )
         out += _table(["picture (V, A)", *names], prow)
+    out += _levels_markdown(pipes, names)
+    return out
+
+
+def _levels_markdown(pipes: dict[str, Any], names: list[str]) -> list[str]:
+    """Mean readings per target level, and the fixed mode-and-tempo test."""
+    out = ["Mean reading per target level (grid; blind: the judge without mode and tempo):", ""]
+    rows = []
+    for n in names:
+        levels = pipes[n]["grid"].get("levels", {})
+        for what, values in levels.items():
+            rows.append([n, what.replace("_", " "), " ".join(f"{k}: {v:+.2f}" for k, v in
+                                                            values.items())])  # fmt: skip
+    out += _table(["pipeline", "reading", "target: mean reading"], rows)
+    fixed_rows = []
+    for n in names:
+        for mode, e in pipes[n].get("fixed_mode_and_tempo", {}).items():
+            levels = " ".join(f"{k}: {v:+.2f}" for k, v in e["valence_levels"].items())
+            fixed_rows.append(
+                [n, mode, str(e["valence_rank_correlation"]),
+                 str(e.get("blind_valence_rank_correlation", "–")), levels]
+            )  # fmt: skip
+    if fixed_rows:
+        out += ["Valence with mode and tempo fixed (arousal 0): rank correlation of target and "
+                "reading, and the mean reading per target:", ""]  # fmt: skip
+        out += _table(["pipeline", "mode", "rank r", "rank r (blind)", "levels"], fixed_rows)
     return out
 
 

@@ -16,7 +16,8 @@ import numpy as np
 from numpy.typing import NDArray
 
 from image2music.errors import CompositionError
-from image2music.harmony.constraints import modal_bias, step_mask
+from image2music.harmony.colour import HarmonyRules, rule_bias
+from image2music.harmony.constraints import is_minor_mode, modal_bias, step_mask
 from image2music.harmony.grid import STEPS_PER_BAR
 from image2music.harmony.sampling import sample_token
 from image2music.harmony.tokens import BOS, chord_id, root_and_quality
@@ -51,6 +52,8 @@ def decode(
     temperature: float = 1.0,
     top_p: float = 1.0,
     mode_bias_strength: float = 0.0,
+    valence: float = 0.0,
+    rules: HarmonyRules | None = None,
 ) -> list[int]:
     """Sample ``n_steps`` chord ids under the pop-harmony constraints.
 
@@ -63,17 +66,24 @@ def decode(
         temperature: Sampling temperature (0 = greedy).
         top_p: Nucleus mass, (0, 1].
         mode_bias_strength: Logit bonus of in-scale chords for church modes.
+        valence: In [-1, 1]; sets the chord colour when ``rules`` are given.
+        rules: The rules of :mod:`.colour` (default: none, the model alone).
 
     Returns:
         The chosen ids, key-relative.
     """
     bias = modal_bias(mode, mode_bias_strength)
+    minor = is_minor_mode(mode)
     model.start(n_steps, condition)
     out: list[int] = []
     prev = BOS
     for t in range(n_steps):
         logits = model.next_logits(prev, t) + bias
-        prev = sample_token(logits, step_mask(t, n_steps, out, mode), rng, temperature, top_p)
+        mask = step_mask(t, n_steps, out, mode)
+        if rules is not None:
+            extra, mask = rule_bias(t, n_steps, out, minor, valence, mask, rules)
+            logits = logits + extra
+        prev = sample_token(logits, mask, rng, temperature, top_p)
         out.append(prev)
     return out
 

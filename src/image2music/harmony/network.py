@@ -24,6 +24,7 @@ from numpy.typing import NDArray
 
 from image2music.errors import ConfigError
 from image2music.harmony.base import BAR_COUNTS
+from image2music.harmony.colour import HarmonyRules
 from image2music.harmony.constraints import is_minor_mode
 from image2music.harmony.decoding import decode, tokens_to_progression
 from image2music.harmony.grid import STEPS_PER_BAR, condition_vector, position_features
@@ -31,7 +32,10 @@ from image2music.harmony.model_files import FILES, ONNX_INPUTS, HarmonyModelInfo
 from image2music.onnx_models import StepNetwork
 from image2music.types import COMMON_TIME, Emotion, Key, Progression, TimeSignature
 
-__all__ = ["NetworkHarmony", "OnnxStepModel", "score_sequences"]
+__all__ = ["DEFAULT_RULES", "NetworkHarmony", "OnnxStepModel", "score_sequences"]
+
+#: The rules of :mod:`.colour` that :class:`NetworkHarmony` decodes with.
+DEFAULT_RULES = HarmonyRules()
 
 
 class OnnxStepModel(StepNetwork):
@@ -81,6 +85,9 @@ class NetworkHarmony:
         top_p: Nucleus mass, in (0, 1].
         mode_bias: Logit bonus of in-scale chords for church modes (dorian,
             phrygian, lydian, mixolydian, locrian); 0 turns it off.
+        rules: Realistic dominants, ``vi``, no loops and valence colour
+            (:mod:`.colour`; default :data:`DEFAULT_RULES`); ``None``: the
+            network alone.
 
     Raises:
         ModelError: If the model files are missing or incompatible.
@@ -95,6 +102,7 @@ class NetworkHarmony:
         temperature: float = 1.0,
         top_p: float = 0.95,
         mode_bias: float = 1.5,
+        rules: HarmonyRules | None = DEFAULT_RULES,
     ) -> None:
         if temperature < 0 or not 0.0 < top_p <= 1.0:
             raise ConfigError(
@@ -105,6 +113,7 @@ class NetworkHarmony:
         self.temperature = temperature
         self.top_p = top_p
         self.mode_bias = mode_bias
+        self.rules = rules
 
     def sample_tokens(
         self, valence: float, arousal: float, mode: str, bars: int, rng: np.random.Generator
@@ -131,6 +140,8 @@ class NetworkHarmony:
             temperature=self.temperature,
             top_p=self.top_p,
             mode_bias_strength=self.mode_bias,
+            valence=valence,
+            rules=self.rules,
         )
 
     def generate(

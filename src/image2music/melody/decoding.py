@@ -149,11 +149,13 @@ def decode(
     n = len(chords)
     tonic = progression.key.tonic_pc
     scale = MODES[progression.key.mode]
-    low, high = range_window(arousal, tonic, s.range_semitones)
+    low, high = range_window(arousal, tonic, s.range_semitones, valence)
     model.start(chords, condition)
     tokens: list[int] = []
     pitches: list[int | None] = []  # pitch of the note sounding at each step
     prev_token, prev_pitch = BOS, None
+    repeats = 0
+    last_onset: int | None = None
     final = max(0, n - STEPS_PER_HALF_BAR)
     for t in range(n):
         logits = np.asarray(model.next_logits(prev_token, t), dtype=np.float64)
@@ -177,6 +179,8 @@ def decode(
                 arousal,
                 rest_run=_run_length(tokens, REST),
                 hold_run=_run_length(tokens, HOLD) + 1 if sounding else 0,
+                repeats=repeats,
+                onset_steps_ago=t - last_onset if last_onset is not None else 0,
             )
             bias = step_bias(ctx, s)
             src = echo_source(t, n) if s.echo else None
@@ -187,7 +191,9 @@ def decode(
             )
         tokens.append(token)
         if is_note(token):
-            prev_pitch = pitch_of(token, tonic)
+            pitch = pitch_of(token, tonic)
+            repeats = repeats + 1 if pitch == prev_pitch else 1
+            prev_pitch, last_onset = pitch, t
             pitches.append(prev_pitch)
         else:
             pitches.append(pitches[-1] if token == HOLD and pitches else None)

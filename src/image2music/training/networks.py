@@ -17,6 +17,7 @@ its per-step inputs and its decoding settings.
 
 from __future__ import annotations
 
+from dataclasses import asdict
 from typing import Any
 
 import numpy as np
@@ -24,9 +25,11 @@ from numpy.typing import NDArray
 
 from image2music.harmony import grid as harmony_grid
 from image2music.harmony import model_files as harmony_files
+from image2music.harmony.network import DEFAULT_RULES
 from image2music.harmony.tokens import FIRST_CHORD_ID
 from image2music.melody import grid as melody_grid
 from image2music.melody import model_files as melody_files
+from image2music.melody.constraints import DecodingSettings
 from image2music.melody.tokens import FIRST_NOTE_ID, PAD
 from image2music.sequences.dataset import HarmonyExamples, PhraseSource, load_examples
 from image2music.sequences.melody_dataset import MelodyExamples, load_melody_examples
@@ -118,17 +121,20 @@ _HARMONY_DECODING: dict[str, Any] = {
     "tonic; first half of the last bar from the cadence set (V, V7, Vsus4, V7sus4, IV, "
     "IVmaj7, iv, bVII; minor: V, V7, Vsus4, V7sus4, v, v7, iv, iv7, bVII; church modes "
     "add their own) or the tonic after a cadence chord",
+    "rules": asdict(DEFAULT_RULES),
+    "rules_text": "image2music.harmony.colour: raised V/V7 in minor, vi in major, no v -> bVI "
+    "in minor, at least three chords in every four bars, chord colour from valence",
 }
 
 #: Decoding settings recorded in the melody sidecar (the defaults of
 #: :class:`~image2music.melody.network.NetworkMelody`).
 _MELODY_DECODING: dict[str, Any] = {
     "grid": "one id per 16th note: note onset (key-relative pitch), HOLD or REST",
-    "temperature": 0.9,
-    "top_p": 0.92,
-    "constraints": "see image2music.melody.constraints: chord tones on beats 1 and 3 "
-    "(upper tones favoured), step bias, range window from arousal, stable tones at phrase "
-    "ends, tonic held at the end, density and contour biases, bars 5-7 echo bars 1-3",
+    **asdict(DecodingSettings()),
+    "constraints": "see image2music.melody.constraints: chord tones favoured on beats 1 and 3 "
+    "(appoggiaturas allowed), non-chord tones resolve by step, syncopation, no stutter, "
+    "range window from arousal and valence, thirds and leaps from valence, stable tones at "
+    "phrase ends, tonic held at the end, density and contour biases, bars 5-7 echo bars 1-3",
 }
 
 #: The harmony network, as the run driver sees it (also scored with the emotion withheld).

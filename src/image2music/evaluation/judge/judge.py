@@ -23,11 +23,24 @@ from image2music.evaluation.judge.features import FEATURE_NAMES, extract_feature
 from image2music.evaluation.judge.midi_reader import read_midi_bytes
 from image2music.evaluation.judge.model import Scaler, SoftmaxRegression
 
-__all__ = ["JUDGE_FORMAT", "Judge", "JudgeReading"]
+__all__ = ["JUDGE_FORMAT", "MODE_AND_TEMPO", "Judge", "JudgeReading", "withhold"]
 
 #: Format tag of saved judges.
 JUDGE_FORMAT = "image2music-emotion-judge/1"
 _HEADS = ("quadrant", "valence", "arousal")
+#: Features that carry the mode (major or minor) and the tempo: a judge blind
+#: to them hears only what the notes carry beyond mode and tempo.
+MODE_AND_TEMPO: tuple[str, ...] = (
+    "mode_major_minus_minor",
+    "third_balance",
+    "triad_balance",
+    *(f"pc_rel_{i}" for i in range(12)),
+    "note_density",
+    "onset_rate",
+    "log_ioi_mean",
+    "ioi_median",
+    "log_duration_mean",
+)
 
 
 @dataclass(frozen=True)
@@ -77,6 +90,15 @@ class JudgeReading:
         }
 
 
+def withhold(z: NDArray[np.float64], blind: tuple[str, ...]) -> NDArray[np.float64]:
+    """Standardised feature rows with the ``blind`` features set to 0 (the training mean)."""
+    if not blind:
+        return z
+    out = np.array(z, dtype=np.float64, copy=True)
+    out[:, [FEATURE_NAMES.index(name) for name in blind]] = 0.0
+    return out
+
+
 @dataclass(frozen=True)
 class Judge:
     """A trained judge.
@@ -87,6 +109,8 @@ class Judge:
         valence: 2-class head (negative, positive).
         arousal: 2-class head (low, high).
         meta: Sidecar data: data, hyper-parameters, figures.
+        blind: Features the judge does not hear (their standardised values
+            are set to 0, the training mean), e.g. :data:`MODE_AND_TEMPO`.
     """
 
     scaler: Scaler
@@ -94,6 +118,11 @@ class Judge:
     valence: SoftmaxRegression
     arousal: SoftmaxRegression
     meta: dict[str, Any] = field(default_factory=dict)
+    blind: tuple[str, ...] = ()
+
+    def hear(self, z: NDArray[np.float64]) -> NDArray[np.float64]:
+        """Standardised features as this judge hears them (:func:`withhold`)."""
+        return withhold(z, self.blind)
 
     @property
     def version(self) -> str:
@@ -105,7 +134,7 @@ class Judge:
 
     def proba(self, x: NDArray[np.float64]) -> dict[str, NDArray[np.float64]]:
         """Each head's probabilities for feature rows ``x`` (raw, not standardised)."""
-        z = self.scaler.transform(np.atleast_2d(x))
+        z = self.hear(self.scaler.transform(np.atleast_2d(x)))
         return {
             "quadrant": self.quadrant.proba(z),
             "valence": self.valence.proba(z),
@@ -132,6 +161,8 @@ class Judge:
 
     def _arrays(self) -> dict[str, NDArray[np.float64]]:
         out = {"mean": self.scaler.mean, "scale": self.scaler.scale}
+        if self.blind:
+            out["heard"] = self.hear(np.ones((1, len(FEATURE_NAMES))))[0]
         for name in _HEADS:
             head: SoftmaxRegression = getattr(self, name)
             out[f"{name}_w"] = head.weights
@@ -150,6 +181,7 @@ class Judge:
             "format": JUDGE_FORMAT,
             "version": self.version,
             "features": list(FEATURE_NAMES),
+            "blind": list(self.blind),
             "l2": l2,
         }
         path.with_suffix(".json").write_text(json.dumps(side, indent=1) + "\n", encoding="utf-8")
@@ -181,5 +213,9 @@ class Judge:
             scaler = Scaler(arrays["mean"], arrays["scale"])
         except KeyError as e:
             raise Image2MusicError(f"the judge at {path} lacks {e}; retrain it") from e
-        meta = {k: v for k, v in side.items() if k not in ("format", "features", "l2", "version")}
-        return cls(scaler, heads["quadrant"], heads["valence"], heads["arousal"], meta)
+        own = ("format", "features", "l2", "version", "blind")
+        meta = {k: v for k, v in side.items() if k not in own}
+        blind = tuple(str(name) for name in side.get("blind", ()))
+        if not set(blind) <= set(FEATURE_NAMES):
+            raise Image2MusicError(f"the judge at {path} is of another version; retrain it")
+        return cls(scaler, heads["quadrant"], heads["valence"], heads["arousal"], meta, blind)

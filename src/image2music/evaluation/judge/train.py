@@ -24,7 +24,7 @@ from numpy.typing import NDArray
 
 from image2music.errors import Image2MusicError
 from image2music.evaluation.judge.features import FEATURE_NAMES, extract_features
-from image2music.evaluation.judge.judge import Judge
+from image2music.evaluation.judge.judge import Judge, withhold
 from image2music.evaluation.judge.midi_reader import (
     SPLITS,
     clip_quadrant,
@@ -181,6 +181,7 @@ def train_judge(
     *,
     grid: tuple[float, ...] = L2_GRID,
     on_stage: Callable[[str], None] | None = None,
+    blind: tuple[str, ...] = (),
 ) -> tuple[Judge, dict[str, Any]]:
     """Train the judge on EMOPIA ``train``, tune on ``val``, test on ``test``.
 
@@ -188,6 +189,8 @@ def train_judge(
         folder: The EMOPIA folder.
         grid: L2 strengths tried per head.
         on_stage: Told what is being done.
+        blind: Features withheld from the judge (trained and read without
+            them), e.g. :data:`~.judge.MODE_AND_TEMPO`.
 
     Returns:
         The judge (its ``meta`` holds the figures) and the figures.
@@ -198,13 +201,14 @@ def train_judge(
     data = load_emopia(folder)
     tr, va = data["train"], data["val"]
     scaler = Scaler.fit(tr.x)
-    z_tr, z_va = scaler.transform(tr.x), scaler.transform(va.x)
+    z_tr = withhold(scaler.transform(tr.x), blind)
+    z_va = withhold(scaler.transform(va.x), blind)
     if on_stage:
         on_stage("training the judge")
     quadrant, s_q = _fit_head(z_tr, tr.quadrant - 1, z_va, va.quadrant - 1, 4, grid)
     valence, s_v = _fit_head(z_tr, tr.valence, z_va, va.valence, 2, grid)
     arousal, s_a = _fit_head(z_tr, tr.arousal, z_va, va.arousal, 2, grid)
-    judge = Judge(scaler, quadrant, valence, arousal)
+    judge = Judge(scaler, quadrant, valence, arousal, blind=blind)
     figures = {split: judge_metrics(judge, d) for split, d in data.items()}
     meta = {
         "data": {
@@ -220,7 +224,7 @@ def train_judge(
         "seconds": round(time.perf_counter() - t0, 1),
         "n_features": len(FEATURE_NAMES),
     }
-    judge = Judge(scaler, quadrant, valence, arousal, meta)
+    judge = Judge(scaler, quadrant, valence, arousal, meta, blind)
     return judge, figures
 
 
@@ -229,27 +233,35 @@ def load_or_train_judge(
     datasets: Path | str | None = None,
     *,
     note: Callable[[str], None] | None = None,
+    blind: tuple[str, ...] = (),
 ) -> Judge:
     """The cached judge, trained first (and cached) when it is missing or outdated.
 
     Args:
-        path: The judge file (default: :func:`default_judge_path`).
+        path: The judge file (default: :func:`default_judge_path`, or
+            ``judge-blind.npz`` beside it for a judge with ``blind`` features).
         datasets: Datasets folder for training (see :func:`emopia_dir`).
         note: Told when the judge has to be trained.
+        blind: Features withheld from the judge (see :func:`train_judge`).
 
     Raises:
         Image2MusicError: If the judge must be trained and EMOPIA cannot be read.
     """
     path = path or default_judge_path()
+    if blind and path == default_judge_path():
+        path = path.with_name("judge-blind.npz")
     if path.is_file():
         try:
-            return Judge.load(path)
+            judge = Judge.load(path)
         except Image2MusicError as e:
             if note:
                 note(f"{e}; training it again")
+        else:
+            if judge.blind == tuple(blind):
+                return judge
     folder = emopia_dir(datasets)
     if note:
         note(f"no emotion judge at {path}: training it on {folder} (about a minute)")
-    judge, _ = train_judge(folder)
+    judge, _ = train_judge(folder, blind=blind)
     judge.save(path)
     return judge
