@@ -42,8 +42,10 @@ class ModelInfo:
     Attributes:
         onnx_path: The ``.onnx`` file.
         version: Model version (``<package version>+<corpus hash prefix>``).
-        num_layers: Recurrent layers (first dimension of the state).
-        hidden_size: State size per layer.
+        num_layers: First dimension of the step state ``h_in`` (the GRU's
+            layers; 1 for the transformer).
+        hidden_size: Last dimension of the step state (the GRU's state size;
+            the transformer's remembered inputs).
         sidecar: The whole sidecar.
     """
 
@@ -83,8 +85,8 @@ def read_model_info(onnx_path: Path, kind: str, expected: Mapping[str, Any]) -> 
         info = ModelInfo(
             onnx_path=onnx_path,
             version=str(data["version"]),
-            num_layers=int(model["num_layers"]),
-            hidden_size=int(model["hidden_size"]),
+            num_layers=int(model.get("state_layers", model["num_layers"])),
+            hidden_size=int(model.get("state_size", model["hidden_size"])),
             sidecar=data,
         )
     except (OSError, ValueError, KeyError, TypeError) as e:

@@ -30,6 +30,7 @@ from image2music.training.sequence_model import (  # noqa: E402
     HARMONY_NETWORK,
     MELODY_NETWORK,
     ConditionedGRU,
+    SequenceModel,
     load_checkpoint,
     save_checkpoint,
 )
@@ -48,7 +49,7 @@ def _tensors(n: int, seed: int) -> SequenceTensors:
     return SequenceTensors(inputs, targets, (position,), condition)
 
 
-def _loss(model: ConditionedGRU, data: SequenceTensors) -> dict[str, float]:
+def _loss(model: SequenceModel, data: SequenceTensors) -> dict[str, float]:
     with torch.no_grad():
         logits = forward(model, data, torch.arange(len(data)))
         loss = torch.nn.functional.cross_entropy(

@@ -14,11 +14,11 @@ from __future__ import annotations
 import inspect
 from collections.abc import Callable
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 import typer
 
-from image2music.training.architectures import ARCHITECTURES, TRAINING_DEFAULTS
+from image2music.training.architectures import ARCHITECTURES, ARCHS, TRAINING_DEFAULTS
 
 __all__ = ["NETWORK_KINDS", "train_command"]
 
@@ -49,10 +49,13 @@ def _parameters(kind: str) -> list[inspect.Parameter]:
         ("lr", float, (train["lr"], typer.Option(min=0.0, help="Adam learning rate."))),
         ("patience", int, (3, typer.Option(
             min=1, help="Epochs without validation gain before stopping."))),
+        ("arch", Literal[ARCHS], (arch.get("arch", "gru"), typer.Option(
+            help="Model core: a GRU or a small transformer."))),
         ("hidden_size", int, (arch["hidden_size"], typer.Option(
-            min=8, help="GRU state size per layer."))),
+            min=8, help="GRU state size per layer, or the transformer's width."))),
         ("layers", int, (arch["num_layers"], typer.Option(
-            min=1, max=4, help="Stacked GRU layers."))),
+            min=1, max=8, help="Stacked GRU layers, or transformer blocks."))),
+        ("heads", int, (4, typer.Option(min=1, help="Attention heads (transformer)."))),
         ("embed_dim", int, (arch["embed_dim"], typer.Option(min=4, help="Id embedding size."))),
         ("dropout", float, (arch["dropout"], typer.Option(min=0.0, max=0.9, help="Dropout."))),
         ("threads", int, (2, typer.Option(min=1, help="CPU threads for torch."))),
@@ -109,13 +112,18 @@ def _run(kind: str, values: dict[str, Any]) -> None:
         max_minutes=v["max_minutes"],
         permissive_only=not v["all_licences"],
     )
-    model_config = replace(
-        NETWORKS[kind],
-        embed_dim=v["embed_dim"],
-        hidden_size=v["hidden_size"],
-        num_layers=v["layers"],
-        dropout=v["dropout"],
-    )
+    try:
+        model_config = replace(
+            NETWORKS[kind],
+            arch=v["arch"],
+            heads=v["heads"],
+            embed_dim=v["embed_dim"],
+            hidden_size=v["hidden_size"],
+            num_layers=v["layers"],
+            dropout=v["dropout"],
+        )
+    except Image2MusicError as e:
+        raise _fail(str(e)) from None
     progress = Progress(
         TextColumn("epoch {task.fields[epoch]:>2}"),
         BarColumn(),

@@ -137,8 +137,8 @@ class DecodingSettings:
     max_rest_steps: int = 4
     max_hold_steps: int = 8
     repeat_penalty: float = 0.6
-    hold_penalty: float = 0.5
-    strong_chord_bonus: float = 0.6
+    hold_penalty: float = 0.2
+    strong_chord_bonus: float = 0.8
     leap_to_dissonance_penalty: float = 0.8
     offbeat_bonus: float = 0.6
     syncopation_bonus: float = 1.0

@@ -11,7 +11,10 @@ from __future__ import annotations
 from types import MappingProxyType
 from typing import Any
 
-__all__ = ["ARCHITECTURES", "TRAINING_DEFAULTS"]
+__all__ = ["ARCHITECTURES", "ARCHS", "TRAINING_DEFAULTS"]
+
+#: The model cores: a recurrent one and an attention one, same inputs and outputs.
+ARCHS: tuple[str, ...] = ("gru", "transformer")
 
 #: Network kind -> embedding size, GRU state size, layers and dropout.
 ARCHITECTURES: MappingProxyType[str, MappingProxyType[str, Any]] = MappingProxyType(

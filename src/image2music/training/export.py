@@ -1,6 +1,7 @@
 """Exporting the networks (harmony, melody) to ONNX, writing their sidecars, installing them.
 
-The ONNX graph has the inputs of :attr:`ConditionedGRU.input_names` and the
+The ONNX graph has the inputs of :attr:`ConditionedGRU.input_names` (the
+transformer's are the same) and the
 outputs ``logits`` and ``h_out``, with dynamic batch and time axes, so one
 file serves step-by-step sampling (``T = 1``, carrying ``h_out`` into
 ``h_in``) and whole-sequence scoring.
@@ -18,7 +19,7 @@ from typing import Any
 
 import torch
 
-from image2music.training.sequence_model import ConditionedGRU
+from image2music.training.sequence_model import SequenceModel
 
 __all__ = ["OPSET", "export_graph", "export_onnx", "install_model", "write_sidecar"]
 
@@ -26,7 +27,7 @@ __all__ = ["OPSET", "export_graph", "export_onnx", "install_model", "write_sidec
 OPSET = 17
 
 
-def export_onnx(model: ConditionedGRU, path: Path) -> Path:
+def export_onnx(model: SequenceModel, path: Path) -> Path:
     """Export a sequence network (put in eval mode) to ``path`` and check it with ``onnx``.
 
     The graph's inputs are :attr:`ConditionedGRU.input_names` (``chords`` only
@@ -48,7 +49,7 @@ def export_onnx(model: ConditionedGRU, path: Path) -> Path:
         *chords,
         torch.zeros(b, t, c.n_position),
         torch.zeros(b, c.n_condition),
-        torch.zeros(c.num_layers, b, c.hidden_size),
+        torch.zeros(c.state_shape[0], b, c.state_shape[1]),
         torch.ones(b),
     )
     return export_graph(model, path, example, model.input_names, ("logits", "h_out"))

@@ -32,7 +32,7 @@ import torch
 from numpy.typing import NDArray
 from torch import Tensor, nn
 
-from image2music.training.sequence_model import ConditionedGRU, SequenceModelConfig
+from image2music.training.sequence_model import SequenceModel, SequenceModelConfig, build_model
 
 __all__ = [
     "IGNORE",
@@ -154,7 +154,7 @@ class TrainResult:
         stopped: Why training ended: ``"epochs"``, ``"early_stopping"`` or ``"time"``.
     """
 
-    model: ConditionedGRU
+    model: SequenceModel
     history: list[EpochStats] = field(default_factory=list)
     best_epoch: int = 0
     seconds: float = 0.0
@@ -162,11 +162,11 @@ class TrainResult:
 
 
 def forward(
-    model: ConditionedGRU, data: SequenceTensors, idx: Tensor, condition: Tensor | None = None
+    model: SequenceModel, data: SequenceTensors, idx: Tensor, condition: Tensor | None = None
 ) -> Tensor:
     """Teacher-forced logits ``(B, T, vocab)`` of the sequences ``idx`` of a split."""
     b = len(idx)
-    h = torch.zeros(model.config.num_layers, b, model.config.hidden_size)
+    h = torch.zeros(model.config.state_shape[0], b, model.config.state_shape[1])
     cond = data.condition[idx] if condition is None else condition
     steps = [s[idx] for s in data.steps]
     logits: Tensor = model(data.inputs[idx], *steps, cond, h, torch.ones(b))[0]
@@ -221,7 +221,7 @@ def per_sequence(
 
 @torch.no_grad()
 def evaluate_sequences(
-    model: ConditionedGRU,
+    model: SequenceModel,
     data: SequenceTensors,
     *,
     first_id: int = 0,
@@ -288,12 +288,12 @@ def train_sequences(
     tr: SequenceTensors,
     va: SequenceTensors,
     config: TrainConfig,
-    evaluate: Callable[[ConditionedGRU, SequenceTensors], dict[str, float]],
+    evaluate: Callable[[SequenceModel, SequenceTensors], dict[str, float]],
     *,
     on_batch: Callable[[int, int, int, float], None] | None = None,
     on_epoch: Callable[[EpochStats], None] | None = None,
 ) -> TrainResult:
-    """Train a :class:`ConditionedGRU` (see the module docstring).
+    """Train a sequence network of ``model_config.arch`` (see the module docstring).
 
     Args:
         model_config: Architecture.
@@ -311,7 +311,7 @@ def train_sequences(
     torch.manual_seed(config.seed)
     torch.set_num_threads(max(1, config.threads))
     rng = np.random.default_rng(config.seed)
-    model = ConditionedGRU(model_config)
+    model = build_model(model_config)
     opt = torch.optim.Adam(model.parameters(), lr=config.lr, weight_decay=config.weight_decay)
     sched = torch.optim.lr_scheduler.ReduceLROnPlateau(opt, factor=0.5, patience=config.lr_patience)
     loss_fn = nn.CrossEntropyLoss(ignore_index=IGNORE)

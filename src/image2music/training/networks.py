@@ -40,7 +40,7 @@ from image2music.training.loop import (
     teacher_forcing,
 )
 from image2music.training.run import NetworkRun
-from image2music.training.sequence_model import ConditionedGRU
+from image2music.training.sequence_model import SequenceModel
 
 __all__ = [
     "HARMONY_RUN",
@@ -75,14 +75,14 @@ def melody_tensors(ex: MelodyExamples, condition: NDArray[np.float32]) -> Sequen
 
 
 def evaluate_harmony_model(
-    model: ConditionedGRU, data: SequenceTensors, batch_size: int = 512
+    model: SequenceModel, data: SequenceTensors, batch_size: int = 512
 ) -> dict[str, float]:
     """Loss, perplexity and top-1, renormalised over real chords (as in the evaluation)."""
     return evaluate_sequences(model, data, first_id=FIRST_CHORD_ID, batch_size=batch_size)
 
 
 def evaluate_melody_model(
-    model: ConditionedGRU, data: SequenceTensors, batch_size: int = 256
+    model: SequenceModel, data: SequenceTensors, batch_size: int = 256
 ) -> dict[str, float]:
     """Loss, perplexity and top-1 per step, and top-1 on note onsets."""
     return evaluate_sequences(model, data, onsets_from=FIRST_NOTE_ID, batch_size=batch_size)

@@ -38,7 +38,7 @@ from image2music.training.loop import (
     train_sequences,
 )
 from image2music.training.sequence_model import (
-    ConditionedGRU,
+    SequenceModel,
     SequenceModelConfig,
     save_checkpoint,
 )
@@ -70,7 +70,7 @@ class NetworkRun:
     load: Callable[[PhraseSource, str, bool], Any]
     harmony: Callable[[Any], HarmonyExamples]
     tensors: Callable[[Any, NDArray[Any]], SequenceTensors]
-    evaluate: Callable[[ConditionedGRU, SequenceTensors], dict[str, float]]
+    evaluate: Callable[[SequenceModel, SequenceTensors], dict[str, float]]
     inputs: dict[str, Any]
     decoding: dict[str, Any]
     default_install: Callable[[], Path]
