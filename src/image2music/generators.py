@@ -15,6 +15,7 @@ __all__ = ["GENERATORS", "harmony_generator", "melody_generator"]
 GENERATORS: dict[str, dict[str, str]] = {
     "harmony": {
         "network": "image2music.harmony.network:NetworkHarmony",
+        "network-gru": "image2music.harmony.network:GruNetworkHarmony",
         "baseline": "image2music.baseline.harmony:BaselineHarmony",
     },
     "melody": {

@@ -26,7 +26,7 @@ __all__ = [
 #: colour-psychology rules.
 EMOTION_ESTIMATORS: tuple[str, ...] = ("learned", "colour")
 #: Names accepted by ``harmony=``; the first is the default.
-HARMONY_GENERATORS: tuple[str, ...] = ("network", "baseline")
+HARMONY_GENERATORS: tuple[str, ...] = ("network", "network-gru", "baseline")
 #: Names accepted by ``melody=``; the first is the default.
 MELODY_GENERATORS: tuple[str, ...] = ("network", "baseline")
 #: Names accepted by ``synth=``: ``auto`` picks FluidSynth when it is installed.
@@ -229,7 +229,8 @@ def _specs() -> tuple[OptionSpec, ...]:
                    "Emotion estimator: learned (fitted to rated photographs) or colour (rules).",
                    choices=EMOTION_ESTIMATORS),
         OptionSpec("harmony", "harmony", "harmony", str,
-                   "Chord generator: network (the chord GRU) or baseline (rules).",
+                   "Chord generator: network (the chord transformer), network-gru (the chord "
+                   "GRU) or baseline (rules).",
                    choices=HARMONY_GENERATORS),
         OptionSpec("melody", "melody", "melody", str,
                    "Melody generator: network (the melody GRU) or baseline (rules).",

@@ -9,7 +9,8 @@ Order of work (each step documented in its module):
 4. voicings with smooth voice leading, the accompaniment pattern
    (:mod:`.patterns`), an optional sustained pad layer, the bass
    (:mod:`.bass`) and drums (:mod:`.drums`);
-5. the velocity curve (:mod:`.dynamics`), then seeded humanisation and swing
+5. the velocity curve (:mod:`.dynamics`), the articulation from valence
+   (:mod:`.articulation`), then seeded humanisation and swing
    (:mod:`.humanise`), never on the final chord.
 
 Track order and channels: Melody 0, Chords 1, Bass 2, Pad 3 (when there is a
@@ -23,6 +24,7 @@ from typing import Any
 
 import numpy as np
 
+from image2music.arrangement.articulation import Articulation, articulation_for
 from image2music.arrangement.bass import bass_line
 from image2music.arrangement.drums import choose_drums, drum_notes
 from image2music.arrangement.dynamics import Dynamics, dynamics_for
@@ -102,6 +104,9 @@ class ArrangementChoice:
     swing_ticks: int
     form: Form = field(default_factory=lambda: Form(8, 1, "8 bars as asked"))
     ranges: dict[str, tuple[int, int]] = field(default_factory=dict)
+    articulation: Articulation = field(
+        default_factory=lambda: Articulation(1.0, False, "as written")
+    )
 
     def to_report(self) -> dict[str, Any]:
         """The ``arrangement`` object of the report (see ``docs/report.md``)."""
@@ -127,6 +132,7 @@ class ArrangementChoice:
                 "bass": list(reg["bass"]),
                 "melody_transpose_semitones": self.melody_transpose,
             },
+            "articulation": self.articulation.to_report(),
             "voice_leading": "each chord voiced with the least total movement from the last",
             "dynamics": self.dynamics.describe(),
             "humanise": {
@@ -160,6 +166,7 @@ class ArrangementChoice:
             f"accompaniment {self.pattern}: {self.pattern_reason}",
             drums,
             f"register {self.register}: {self.register_reason}",
+            f"articulation {self.articulation.reason}",
             f"form: {self.form.reason}",
         ]
 
@@ -351,6 +358,11 @@ def arrange(
         )
         parts["drums"] = dyn.apply(hits, "drums")
 
+    articulation = articulation_for(emotion)
+    for part in ("melody", "chords"):
+        parts[part] = articulation.apply(
+            parts[part], melody=part == "melody", freeze_from=ending_at, min_ticks=tpb // 4
+        )
     arranged_melody = Melody(tuple(parts["melody"]), mel.ticks_per_beat)
     timing = round(chosen_style.timing_ms * plan.tempo_bpm * tpb / 60000.0)
     swing_ticks = round(chosen_style.swing_ticks * tpb / 480)
@@ -388,5 +400,6 @@ def arrange(
         velocity_jitter=chosen_style.velocity_jitter,
         swing_ticks=swing_ticks,
         form=form or Form(progression.bars, 1, f"{progression.bars} bars as asked"),
+        articulation=articulation,
     )
     return Arrangement(prog, arranged_melody, tuple(tracks), choice)

@@ -12,6 +12,7 @@ dependency prints one line and exits with status 1.
 from __future__ import annotations
 
 import inspect
+import re
 from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated, Any, Literal
@@ -55,7 +56,10 @@ def _parameters(kind: str) -> list[inspect.Parameter]:
             min=8, help="GRU state size per layer, or the transformer's width."))),
         ("layers", int, (arch["num_layers"], typer.Option(
             min=1, max=8, help="Stacked GRU layers, or transformer blocks."))),
-        ("heads", int, (4, typer.Option(min=1, help="Attention heads (transformer)."))),
+        ("heads", int, (arch.get("heads", 4), typer.Option(
+            min=1, help="Attention heads (transformer)."))),
+        ("window", int, (arch.get("window", 64), typer.Option(
+            min=2, help="Steps the transformer remembers when sampling (>= the longest piece)."))),
         ("embed_dim", int, (arch["embed_dim"], typer.Option(min=4, help="Id embedding size."))),
         ("dropout", float, (arch["dropout"], typer.Option(min=0.0, max=0.9, help="Dropout."))),
         ("threads", int, (2, typer.Option(min=1, help="CPU threads for torch."))),
@@ -67,6 +71,9 @@ def _parameters(kind: str) -> list[inspect.Parameter]:
             help="Also train on non-permissive datasets (such weights must not be shipped)."))),
         ("install", bool, (False, typer.Option(
             "--install", help=f"Copy {kind}.onnx + {kind}.json into the package."))),
+        ("install_as", str, (kind, typer.Option(
+            help=f"Name of the installed files: {kind} (the default model) or {kind}-NAME "
+            f"(another selectable model, e.g. {kind}-gru)."))),
     ]  # fmt: skip
     return [
         inspect.Parameter(
@@ -88,6 +95,7 @@ def _run(kind: str, values: dict[str, Any]) -> None:
     if importlib.util.find_spec("torch") is None:  # torch itself loads in image2music.training
         raise _fail("training needs torch: install it with  pip install 'image2music[train]'")
     from image2music.data import load_corpus
+    from image2music.onnx_models import MODELS_DIR
     from image2music.training.loop import EpochStats, TrainConfig
     from image2music.training.networks import RUNS
     from image2music.training.run import run_network
@@ -96,6 +104,9 @@ def _run(kind: str, values: dict[str, Any]) -> None:
     v = values
     if v["install"] and v["all_licences"]:
         raise _fail("--install ships the weights: not with --all-licences")
+    name = v["install_as"]
+    if not re.fullmatch(rf"{kind}(-[a-z0-9]+)?", name):
+        raise _fail(f"--install-as must be {kind} or {kind}-NAME (lower-case letters, digits)")
     console = Console(highlight=False)
     try:
         corpus = load_corpus(v["cache_dir"])
@@ -117,6 +128,7 @@ def _run(kind: str, values: dict[str, Any]) -> None:
             NETWORKS[kind],
             arch=v["arch"],
             heads=v["heads"],
+            window=v["window"],
             embed_dim=v["embed_dim"],
             hidden_size=v["hidden_size"],
             num_layers=v["layers"],
@@ -156,6 +168,7 @@ def _run(kind: str, values: dict[str, Any]) -> None:
                 config,
                 model_config,
                 install=v["install"],
+                install_path=None if name == kind else MODELS_DIR / f"{name}.onnx",
                 on_batch=on_batch,
                 on_epoch=on_epoch,
                 on_stage=lambda text: progress.console.print(f"[dim]{text}…[/]"),
@@ -191,7 +204,7 @@ def train_command(kind: str) -> Callable[..., None]:
         _run(kind, values)
 
     what = {
-        "harmony": "emotion-conditioned chord GRU",
+        "harmony": "emotion-conditioned chord network (transformer or GRU)",
         "melody": "chord- and emotion-conditioned melody GRU",
     }
     command.__doc__ = f"Train the {what[kind]} on the corpus and export it to ONNX."

@@ -172,18 +172,33 @@ def _level_means(targets: list[float], readings: list[float]) -> dict[str, float
     }  # fmt: skip
 
 
-def _grid(
-    judge: Judge,
-    blind: Judge | None,
-    harmony: str,
-    melody: str,
-    cfg: ControllabilityConfig,
-    tick: Callable[[], None],
-) -> dict[str, Any]:
-    from image2music.options import ComposeOptions
-    from image2music.pipeline import compose_features
+@dataclass
+class _Pieces:
+    """Composes the test's pieces for one pipeline from the neutral picture, counting them."""
 
-    features = _neutral_features()
+    harmony: str
+    melody: str
+    cfg: ControllabilityConfig
+    tick: Callable[[], None]
+    features: Any = None
+
+    def midi(self, **options: Any) -> bytes:
+        """The MIDI of one piece with these :class:`ComposeOptions` fields."""
+        from image2music.options import ComposeOptions
+        from image2music.pipeline import compose_features
+
+        if self.features is None:
+            self.features = _neutral_features()
+        opts = ComposeOptions(
+            bars=self.cfg.bars, harmony=self.harmony, melody=self.melody, **options
+        )
+        data = compose_features(self.features, opts).midi
+        self.tick()
+        return data
+
+
+def _grid(judge: Judge, blind: Judge | None, pieces: _Pieces) -> dict[str, Any]:
+    cfg = pieces.cfg
     cells, overall = [], _Tally()
     tv: list[float] = []
     ta: list[float] = []
@@ -194,17 +209,13 @@ def _grid(
             tally = _Tally()
             cell_blind: list[JudgeReading] = []
             for seed in range(cfg.seeds):
-                opts = ComposeOptions(
-                    valence=v, arousal=a, seed=seed, bars=cfg.bars, harmony=harmony, melody=melody
-                )
-                midi = compose_features(features, opts).midi
+                midi = pieces.midi(valence=v, arousal=a, seed=seed)
                 reading = judge.read_midi(midi)
                 tally.add(v if v != 0 else None, a if a != 0 else None, reading)
                 if blind is not None:
                     cell_blind.append(blind.read_midi(midi))
                 tv.append(v)
                 ta.append(a)
-                tick()
             cell = {"valence": v, "arousal": a, **tally.summary()}
             if blind is not None:
                 cell["blind_valence_reading"] = round(
@@ -241,41 +252,22 @@ def _grid(
     return out
 
 
-def _fixed_mode_and_tempo(
-    judge: Judge,
-    blind: Judge | None,
-    harmony: str,
-    melody: str,
-    cfg: ControllabilityConfig,
-    tick: Callable[[], None],
-) -> dict[str, Any]:
+def _fixed_mode_and_tempo(judge: Judge, blind: Judge | None, pieces: _Pieces) -> dict[str, Any]:
     """Valence alone moves: mode and tempo fixed, arousal 0 (module docstring)."""
-    from image2music.options import ComposeOptions
-    from image2music.pipeline import compose_features
-
-    features = _neutral_features()
+    cfg = pieces.cfg
     out: dict[str, Any] = {}
     for mode in ("major", "minor"):
         targets: list[float] = []
         heard: dict[str, list[float]] = {"judge": [], "blind": []}
         for v in cfg.values:
             for seed in range(cfg.seeds):
-                opts = ComposeOptions(
-                    valence=v,
-                    arousal=0.0,
-                    mode=mode,
-                    tempo_bpm=FIXED_TEMPO_BPM,
-                    seed=seed,
-                    bars=cfg.bars,
-                    harmony=harmony,
-                    melody=melody,
+                midi = pieces.midi(
+                    valence=v, arousal=0.0, mode=mode, tempo_bpm=FIXED_TEMPO_BPM, seed=seed
                 )
-                midi = compose_features(features, opts).midi
                 targets.append(v)
                 heard["judge"].append(judge.read_midi(midi).valence)
                 if blind is not None:
                     heard["blind"].append(blind.read_midi(midi).valence)
-                tick()
         entry: dict[str, Any] = {
             "valence_rank_correlation": _spearman(targets, heard["judge"]),
             "valence_levels": _level_means(targets, heard["judge"]),
@@ -360,13 +352,12 @@ def evaluate_controllability(
 
     out: dict[str, Any] = {}
     for name, (harmony, melody) in names.items():
+        pieces = _Pieces(harmony, melody, cfg, tick)
         entry: dict[str, Any] = {
             "harmony": harmony,
             "melody": melody,
-            "grid": _grid(judge, blind_judge, harmony, melody, cfg, tick),
-            "fixed_mode_and_tempo": _fixed_mode_and_tempo(
-                judge, blind_judge, harmony, melody, cfg, tick
-            ),
+            "grid": _grid(judge, blind_judge, pieces),
+            "fixed_mode_and_tempo": _fixed_mode_and_tempo(judge, blind_judge, pieces),
         }
         if pics:
             entry["pictures"] = _pictures(judge, harmony, melody, cfg, tick)

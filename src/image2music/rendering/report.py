@@ -24,7 +24,7 @@ if TYPE_CHECKING:
 __all__ = ["SCHEMA_VERSION", "ImageInfo", "ModelInfo", "build_report", "describe", "report_json"]
 
 #: Version of the report's schema.
-SCHEMA_VERSION = "1.2"
+SCHEMA_VERSION = "1.3"
 
 
 @dataclass(frozen=True)
