@@ -105,3 +105,10 @@ def test_bass_pitch() -> None:
         bass_pitch(parse_chord("Db"), low=40, high=45)
     with pytest.raises(TheoryError, match="previous"):
         bass_pitch(parse_chord("C"), previous=-5)
+
+
+def test_a_power_chord_in_a_narrow_range_gets_fewer_voices() -> None:
+    # A and E between 46 and 68 are only E3, A3 and E4: three voices, not four
+    assert voice_chord(Chord(9, "5"), low=46, high=68) == (52, 57, 64)
+    with pytest.raises(TheoryError, match="cannot voice"):
+        voice_chord(Chord(0, "maj7"), low=60, high=62)

@@ -89,7 +89,9 @@ def voice_chord(
         n_voices: Number of distinct pitches, 1..8; default 4.
 
     Returns:
-        ``n_voices`` distinct MIDI pitches in ``low``..``high``, ascending.
+        ``n_voices`` distinct MIDI pitches in ``low``..``high``, ascending;
+        fewer for a chord of fewer tones than voices when the range cannot
+        hold that many distinct pitches of it (a power chord in a narrow range).
 
     Raises:
         TheoryError: If an argument is out of range or the range cannot hold the voicing.
@@ -114,6 +116,10 @@ def voice_chord(
         if best is None or (*rank, voicing) < best[0]:
             best = ((*rank, voicing), voicing)
     if best is None:
+        if n_voices > len(tones) and n_voices > 1:
+            # A chord of few tones (a power chord) may not fill a narrow range
+            # with distinct pitches: voice it with one voice fewer.
+            return voice_chord(chord, low=low, high=high, previous=previous, n_voices=n_voices - 1)
         raise TheoryError(
             f"cannot voice {n_voices} notes of {chord_symbol(chord)} in MIDI {low}..{high}"
         )
