@@ -86,3 +86,15 @@ def test_missing_music21_names_the_extra(monkeypatch: pytest.MonkeyPatch) -> Non
     monkeypatch.setattr(builtins, "__import__", no_music21)
     with pytest.raises(MissingDependencyError, match=r"image2music\[musicxml\]"):
         result.render("musicxml")
+
+
+@pytest.mark.parametrize(("valence", "mode"), [(0.8, "major"), (0.8, "dorian"), (-0.8, "minor")])
+def test_the_lead_sheet_is_written_as_notated_whatever_the_articulation(
+    valence: float, mode: str
+) -> None:
+    need("music21", "MusicXML")
+    piece = image2music.compose(EXAMPLE, bars=8, valence=valence, arousal=0.8, mode=mode, seed=1)
+    assert piece.render("musicxml").startswith(b"<?xml")
+    # played detached (or legato), notated as written: on the 16th grid
+    sixteenth = piece.score.ticks_per_beat // 4
+    assert all(n.duration_ticks % sixteenth == 0 for n in piece.score.melody.notes)

@@ -358,17 +358,17 @@ def arrange(
         )
         parts["drums"] = dyn.apply(hits, "drums")
 
-    articulation = articulation_for(emotion)
-    for part in ("melody", "chords"):
-        parts[part] = articulation.apply(
-            parts[part], melody=part == "melody", freeze_from=ending_at, min_ticks=tpb // 4
-        )
     arranged_melody = Melody(tuple(parts["melody"]), mel.ticks_per_beat)
+    articulation = articulation_for(emotion)  # how it is played; the notation stays as written
     timing = round(chosen_style.timing_ms * plan.tempo_bpm * tpb / 60000.0)
     swing_ticks = round(chosen_style.swing_ticks * tpb / 480)
     channels = {"melody": 0, "chords": 1, "bass": 2, "pad": 3, "drums": PERCUSSION_CHANNEL}
     tracks = []
     for part, notes in parts.items():
+        if part in ("melody", "chords"):
+            notes = articulation.apply(
+                notes, melody=part == "melody", freeze_from=ending_at, min_ticks=tpb // 4
+            )
         played = humanise(
             notes,
             rng,
