@@ -81,7 +81,7 @@ class HarmonyRules:
 
     raised_dominant: float = 0.8
     submediant: float = 0.5
-    colour: float = 1.5
+    colour: float = 2.0
     loop_steps: int = 8
 
 
