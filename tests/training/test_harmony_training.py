@@ -38,7 +38,9 @@ def trained(corpus: FakeCorpus, tmp_path_factory: pytest.TempPathFactory) -> Pat
         corpus,
         out,
         TrainConfig(epochs=2, batch_size=8, seed=3, threads=1),
-        replace(HARMONY_NETWORK, embed_dim=8, hidden_size=16, num_layers=2, dropout=0.1),
+        replace(
+            HARMONY_NETWORK, arch="gru", embed_dim=8, hidden_size=16, num_layers=2, dropout=0.1
+        ),
         install=True,
         install_path=out / "installed" / "harmony.onnx",
     )
@@ -166,7 +168,7 @@ def test_training_is_reproducible_for_a_seed(corpus: FakeCorpus) -> None:
     train, valid = load_examples(corpus, "train"), load_examples(corpus, "valid")
     scaler = LabelScaler.fit(train)
     cfg = TrainConfig(epochs=1, batch_size=8, seed=5, threads=1, label_dropout=0.5)
-    mc = replace(HARMONY_NETWORK, embed_dim=4, hidden_size=8, num_layers=1)
+    mc = replace(HARMONY_NETWORK, arch="gru", embed_dim=4, hidden_size=8, num_layers=1)
     tr = make_tensors(train, scaler.conditions(train))
     va = make_tensors(valid, scaler.conditions(valid))
     a = train_sequences(mc, tr, va, cfg, evaluate_model)

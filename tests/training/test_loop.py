@@ -15,7 +15,7 @@ torch = need("torch", "the training loop")
 
 from image2music.onnx_models import MODELS_DIR  # noqa: E402
 from image2music.sequences.labels import LabelScaler  # noqa: E402
-from image2music.training.architectures import ARCHITECTURES  # noqa: E402
+from image2music.training.architectures import ARCHITECTURES, HARMONY_GRU  # noqa: E402
 from image2music.training.loop import (  # noqa: E402
     IGNORE,
     SequenceTensors,
@@ -35,7 +35,7 @@ from image2music.training.sequence_model import (  # noqa: E402
     save_checkpoint,
 )
 
-TINY = replace(HARMONY_NETWORK, embed_dim=4, hidden_size=8, num_layers=1, dropout=0.0)
+TINY = replace(HARMONY_NETWORK, arch="gru", embed_dim=4, hidden_size=8, num_layers=1, dropout=0.0)
 
 
 def _tensors(n: int, seed: int) -> SequenceTensors:
@@ -145,5 +145,8 @@ def test_defaults_are_the_shipped_architecture(kind: str) -> None:
     shipped = json.loads((MODELS_DIR / f"{kind}.json").read_text())["model_config"]
     for name, value in ARCHITECTURES[kind].items():
         assert shipped[name] == value, name
+    if kind == "harmony":  # and the GRU shipped beside the transformer
+        gru = json.loads((MODELS_DIR / "harmony-gru.json").read_text())["model_config"]
+        assert all(gru[name] == value for name, value in HARMONY_GRU.items())
     network = HARMONY_NETWORK if kind == "harmony" else MELODY_NETWORK
     assert network.hidden_size == ARCHITECTURES[kind]["hidden_size"]

@@ -113,8 +113,10 @@ def test_evaluate_melody_report(trained: Path, mcorpus: FakeCorpus) -> None:
     assert set(report["features"]) == {"real", "network", "baseline"}
     for k in ("network", "baseline"):
         assert set(FEATURES) <= set(report["overlapping_area"][k])
-    # every strong-beat onset is a chord tone but the final tonic (chords here may not end on I)
-    assert report["features"]["network"]["chord_tone_ratio"]["mean"] > 0.85
+    # strong beats are mostly chord tones (appoggiaturas are allowed, as in real melodies)
+    assert report["features"]["network"]["chord_tone_ratio"]["mean"] > 0.6
+    assert report["features"]["network"]["stutter"]["mean"] == 0.0
+    assert "syncopation" in report["overlapping_area"]["network"]
     assert abs(sum(report["features"]["real"]["interval_histogram"]) - 1.0) < 1e-9
 
 

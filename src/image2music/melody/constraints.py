@@ -129,7 +129,7 @@ class DecodingSettings:
     valence_leap_weight: float = 0.08
     max_leap: int = 12
     range_semitones: int = 19
-    contour_weight: float = 0.02
+    contour_weight: float = 0.06
     density_weight: float = 1.0
     echo_weight: float = 1.2
     echo: bool = True

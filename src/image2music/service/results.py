@@ -16,7 +16,6 @@ import os
 import re
 import secrets
 import shutil
-import stat
 import time
 import unicodedata
 from collections.abc import Callable, Iterable
@@ -156,15 +155,26 @@ class ResultStore:
         return StoredResult(result_id, {fmt: p.name for fmt, p in written.items()}, now)
 
     def usage_bytes(self) -> int:
-        """Bytes used by the files in the results folder (results and leftovers)."""
+        """Bytes used by the files in the results folder (results and leftovers).
+
+        Folders and files that vanish during the count (a save renaming its
+        temporary folder, a sweep deleting) are skipped, not errors.
+        """
         total = 0
-        for path in self.root.rglob("*"):
+        folders = [self.root]
+        while folders:
             try:
-                info = path.lstat()
-            except OSError:  # deleted meanwhile
+                entries = list(os.scandir(folders.pop()))
+            except OSError:  # gone meanwhile
                 continue
-            if stat.S_ISREG(info.st_mode):
-                total += info.st_size
+            for entry in entries:
+                try:
+                    if entry.is_dir(follow_symlinks=False):
+                        folders.append(Path(entry.path))
+                    elif entry.is_file(follow_symlinks=False):
+                        total += entry.stat(follow_symlinks=False).st_size
+                except OSError:
+                    continue
         return total
 
     def check_room(self) -> None:
