@@ -66,6 +66,22 @@ def _print_melody_tables(report: dict[str, Any]) -> None:
     for k in feats:
         h.add_row(k, *(f"{100 * v:.0f}" for v in feats[k]["interval_histogram"]))
     console.print(h)
+    grid = report.get("emotion_grid")
+    if grid:
+        g = Table(
+            title=f"Network melodies over a 5 x 5 emotion grid ({grid['phrases_per_emotion']} "
+            "phrases per emotion): means, and by arousal"
+        )
+        g.add_column("")
+        for col in ("chord-tone ratio", "range", "syncopation", "stutter", "note density"):
+            g.add_column(col, justify="right")
+        m = grid["mean"]
+        keys = ("chord_tone_ratio", "pitch_range", "syncopation", "stutter", "note_density")
+        g.add_row("all emotions", *(_fmt(m[k]) for k in keys))
+        for a, row in grid["by_arousal"].items():
+            g.add_row(f"arousal {a}", "", _fmt(row["pitch_range"]), "", _fmt(row["stutter"]),
+                      _fmt(row["note_density"]))  # fmt: skip
+        console.print(g)
     ms = report["ms_per_melody"]
     console.print(
         f"model {report['model']['version']}; ms per 8-bar melody: network "

@@ -10,6 +10,11 @@ proxy valence and arousal (the label tables in the model's sidecar, as in
 training). The report gives per source the mean and standard deviation of
 every feature and its interval histogram, and per feature the overlapping
 area (Yang and Lerch 2020) of each generator's values with the real ones.
+
+``emotion_grid``: the network's melodies over :data:`GRID_PHRASES` of the
+same phrases for every emotion of a 5 x 5 grid (valence and arousal each in
+-0.8, -0.4, 0, 0.4, 0.8; seed ``seed + 11``): the mean of every feature over
+the grid, and per arousal level the note density and the share of stutters.
 """
 
 from __future__ import annotations
@@ -38,9 +43,12 @@ from image2music.melody.grid import STEPS_PER_BAR, STEPS_PER_BEAT
 from image2music.sequences.dataset import PhraseSource
 from image2music.types import Chord, Emotion, Key, Melody, Progression, TimedChord
 
-__all__ = ["MelodyEvalConfig", "evaluate_melody", "grid_progression"]
+__all__ = ["GRID_PHRASES", "MelodyEvalConfig", "evaluate_melody", "grid_progression"]
 
 _BARS = 8
+#: Phrases per emotion of the grid figures.
+GRID_PHRASES = 12
+_GRID_VALUES = (-0.8, -0.4, 0.0, 0.4, 0.8)
 
 
 @dataclass(frozen=True)
@@ -185,6 +193,8 @@ def evaluate_melody(
         },
         "ms_per_melody": {k: 1000 * v / len(ex) for k, v in seconds.items()},
     }
+    stage("generating over the emotion grid")
+    report["emotion_grid"] = _emotion_grid(network, ex, cfg.seed + 11)
     for k in ("network", "baseline"):
         areas = report["overlapping_area"][k]
         oa = [areas[f] for f in FEATURES if math.isfinite(areas[f])]
@@ -192,3 +202,38 @@ def evaluate_melody(
         areas["mean"] = float(np.mean(oa)) if oa else math.nan
         areas["mean_with_rhythm"] = float(np.mean(every)) if every else math.nan
     return report
+
+
+def _emotion_grid(network: Any, ex: Any, seed: int) -> dict[str, Any]:
+    """The network's melodies for every emotion of the grid (module docstring)."""
+    picks = np.linspace(0, len(ex) - 1, min(GRID_PHRASES, len(ex))).round().astype(np.int64)
+    progressions = [
+        grid_progression(ex.chords[i, : int(ex.n_steps[i])], bool(ex.harmony.minor[i]))
+        for i in np.unique(picks)
+    ]
+    rows: dict[tuple[float, float], list[dict[str, float]]] = {}
+    for v in _GRID_VALUES:
+        for a in _GRID_VALUES:
+            rng = np.random.default_rng(seed)
+            rows[(v, a)] = [
+                melody_features(network.generate(p, Emotion(v, a), rng), p) for p in progressions
+            ]
+    every = [r for cell in rows.values() for r in cell]
+
+    def mean(values: list[float]) -> float:
+        finite = [x for x in values if math.isfinite(x)]
+        return float(np.mean(finite)) if finite else math.nan
+
+    by_arousal = {
+        f"{a:+.1f}": {
+            k: mean([r[k] for (_, aa), cell in rows.items() if aa == a for r in cell])
+            for k in ("note_density", "stutter", "pitch_range")
+        }
+        for a in _GRID_VALUES
+    }
+    return {
+        "phrases_per_emotion": len(progressions),
+        "seed": seed,
+        "mean": {k: mean([r[k] for r in every]) for k in FEATURES + RHYTHM_FEATURES},
+        "by_arousal": by_arousal,
+    }
