@@ -58,8 +58,10 @@ class ComposeOptions:
             (default) lets the mood, palette and style choose.
         drums: Allow drums (default ``True``); ``False`` is ``--no-drums``.
         duration_sec: Wanted length in seconds, 5..600, ending included; the
-            number of bars is chosen to fit (``bars`` must then stay at its
-            default). ``None`` (default) uses ``bars``.
+            music ends exactly then: the number of bars is chosen and the
+            tempo set to fit (``bars`` must then stay at its default; with
+            ``tempo_bpm`` fixed, the nearest length at that tempo). ``None``
+            (default) uses ``bars``.
         synth: Audio synthesiser: one of :data:`SYNTHS` (default ``"auto"``).
         emotion: Emotion estimator: one of :data:`EMOTION_ESTIMATORS`
             (default ``"learned"``).
@@ -212,7 +214,8 @@ def _specs() -> tuple[OptionSpec, ...]:
                    choices=(4, 8, 16), optional=True, unset_default=8),
         OptionSpec("duration_sec", "duration", "duration", float,
                    f"Length in seconds ({MIN_DURATION_SEC:g}..{MAX_DURATION_SEC:g})"
-                   " instead of bars; sections repeat to fit.", optional=True),
+                   " instead of bars; the music ends exactly then (sections and tempo"
+                   " are chosen to fit).", optional=True),
         OptionSpec("seed", "seed", "seed", int, "Random seed: same picture, options and seed,"
                    " same files."),
         OptionSpec("valence", "valence", "valence", float,

@@ -224,7 +224,22 @@ def compose_features(
     harmony_rng, melody_rng, arrange_rng, variation_rng = (
         np.random.default_rng(s) for s in np.random.SeedSequence(opts.seed).spawn(4)
     )
-    form = form_for(opts.bars, opts.duration_sec, plan.tempo_bpm, plan.time_signature)
+    form = form_for(
+        opts.bars,
+        opts.duration_sec,
+        plan.tempo_bpm,
+        plan.time_signature,
+        tempo_fixed=opts.tempo_bpm is not None,
+    )
+    if form.tempo_bpm is not None:  # the duration sets the exact tempo
+        reasons = tuple(
+            f"tempo {form.tempo_bpm:.2f} bpm: {r.split(':', 1)[1].strip()}; moved from "
+            f"{plan.tempo_bpm:g} bpm to end exactly at {opts.duration_sec:g} s"
+            if r.startswith("tempo ")
+            else r
+            for r in plan.reasons
+        )
+        plan = replace(plan, tempo_bpm=form.tempo_bpm, reasons=reasons)
 
     _step(progress, "harmony")
     harmony = harmony_generator(opts.harmony)

@@ -4,6 +4,8 @@ import pytest
 
 from image2music.arrangement.form import (
     ENDING_BARS,
+    TEMPO_RANGE_BPM,
+    TEMPO_SLACK,
     add_ending,
     form_for,
     repeat_sections,
@@ -16,21 +18,41 @@ from .conftest import piece
 @pytest.mark.parametrize(
     ("duration", "section", "sections"),
     [
-        (8.0, 4, 1),
-        (20.0, 8, 1),
-        (30.0, 16, 1),
+        (10.0, 4, 1),
+        (18.0, 8, 1),
+        (34.0, 16, 1),
         (50.0, 8, 3),
         (66.0, 16, 2),
         (86.0, 8, 5),
-        (90.0, 16, 3),
+        (90.0, 4, 11),
     ],
 )
 def test_duration_picks_sections(duration: float, section: int, sections: int) -> None:
     form = form_for(8, duration, 120.0, COMMON_TIME)  # 2 s per bar
     assert (form.section_bars, form.sections) == (section, sections)
     assert "ending" in form.reason
-    length = (form.bars + ENDING_BARS) * 2.0
-    assert abs(length - duration) <= 10.0
+    assert form.tempo_bpm is not None
+    length = (form.bars + ENDING_BARS) * 4 * 60.0 / form.tempo_bpm
+    assert length == pytest.approx(duration, abs=1e-9)
+    assert abs(form.tempo_bpm / 120.0 - 1.0) <= TEMPO_SLACK
+
+
+@pytest.mark.parametrize("tempo", [55.0, 72.0, 96.0, 120.0, 150.0, 180.0])
+@pytest.mark.parametrize("duration", [10.0, 23.3, 47.0, 90.0, 181.7, 300.0, 600.0])
+def test_every_duration_is_exact(duration: float, tempo: float) -> None:
+    form = form_for(8, duration, tempo, COMMON_TIME)
+    assert form.tempo_bpm is not None
+    assert TEMPO_RANGE_BPM[0] <= form.tempo_bpm <= TEMPO_RANGE_BPM[1]
+    length = (form.bars + ENDING_BARS) * 4 * 60.0 / form.tempo_bpm
+    assert length == pytest.approx(duration, abs=1e-6)
+    if duration >= 90:  # long pieces have forms to spare: the tempo barely moves
+        assert abs(form.tempo_bpm / tempo - 1.0) <= TEMPO_SLACK
+
+
+def test_a_fixed_tempo_is_kept() -> None:
+    form = form_for(8, 90.0, 100.0, COMMON_TIME, tempo_fixed=True)
+    assert form.tempo_bpm is None and "fixed 100 bpm" in form.reason
+    assert abs((form.bars + ENDING_BARS) * 2.4 - 90.0) <= 4.8
 
 
 def test_bars_without_duration() -> None:

@@ -123,3 +123,16 @@ def test_options_object_and_overrides_combine(example_photo: Path) -> None:
     opts = ComposeOptions(bars=4, seed=2)
     r = image2music.compose(example_photo, opts, seed=5)
     assert r.options.bars == 4 and r.options.seed == 5
+
+
+@pytest.mark.parametrize("duration", [10.0, 37.5, 95.5])
+def test_the_music_ends_exactly_at_the_duration(duration: float, example_photo: Path) -> None:
+    piece = image2music.compose(example_photo, duration_sec=duration, seed=3)
+    last = max(n.end_ticks for t in piece.score.tracks for n in t.notes)
+    assert last / piece.score.ticks_per_beat * 60 / piece.score.tempo_bpm == pytest.approx(
+        duration, abs=0.01
+    )
+    assert mido.MidiFile(file=io.BytesIO(piece.midi)).length == pytest.approx(duration, abs=0.01)
+    assert piece.report["duration_sec"] == pytest.approx(duration, abs=0.01)
+    assert piece.report["options"]["duration_sec"] == duration
+    assert any("end exactly at" in line for line in piece.report["why"])

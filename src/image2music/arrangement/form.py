@@ -1,13 +1,21 @@
 """Form: how many bars, repeated sections for ``--duration``, and the held ending.
 
-**Length.** With ``bars`` the piece has that many bars (4, 8 or 16). With a
-duration in seconds, the bars that fit are ``duration / bar length - 1`` (one
-bar is kept for the ending) and are rounded to a form:
+**Length.** With ``bars`` the piece has that many bars (4, 8 or 16) at the
+planned tempo. With a duration in seconds the music ends exactly then (the
+last note's end; the synthesiser's release tail comes after): among the forms
+below, the one whose exact tempo is nearest the planned tempo is chosen, and
+the tempo is set so that ``(bars + ENDING_BARS) x beats per bar x 60 / tempo``
+equals the duration:
 
-* up to 6 bars: one 4-bar section; up to 12: one 8-bar section; up to 20: one
-  16-bar section;
-* more: the nearest multiple of 8 bars (halves round up; at least 24),
-  played as 16-bar sections when it divides by 16, else as 8-bar sections.
+* one section of 4, 8 or 16 bars;
+* longer: sections of 8 bars (16 when the count divides by 16), or, when no
+  multiple of 8 bars fits within :data:`TEMPO_SLACK` (8 %) of the planned
+  tempo, sections of 4 bars (so 12 and 20 bars are forms too).
+
+Forms within 8 % are preferred (8-bar sections before 4-bar ones); when none
+is (a very short piece at a slow tempo), the nearest one is taken and the
+tempo moves further, never outside :data:`TEMPO_RANGE_BPM`, and the reason
+says so.
 
 Repeated sections loop the same progression; the melody alternates between
 the first melody (A) and a second one composed over the same chords with its
@@ -27,10 +35,22 @@ from dataclasses import dataclass
 
 from image2music.types import Key, Melody, Note, Progression, TimedChord, TimeSignature
 
-__all__ = ["ENDING_BARS", "Form", "add_ending", "form_for", "repeat_sections"]
+__all__ = [
+    "ENDING_BARS",
+    "TEMPO_RANGE_BPM",
+    "TEMPO_SLACK",
+    "Form",
+    "add_ending",
+    "form_for",
+    "repeat_sections",
+]
 
 #: Bars added for the held ending.
 ENDING_BARS = 1
+#: How far the tempo may move from the planned one to make a duration exact (8 %).
+TEMPO_SLACK = 0.08
+#: Tempos a duration may never push the piece beyond, in bpm.
+TEMPO_RANGE_BPM = (40.0, 240.0)
 
 
 @dataclass(frozen=True)
@@ -41,11 +61,14 @@ class Form:
         section_bars: Bars in one section (4, 8 or 16).
         sections: How many times the section is played, >= 1.
         reason: Plain words for the report.
+        tempo_bpm: The tempo that makes the length exact (``None``: keep the
+            planned one, as when bars are asked for).
     """
 
     section_bars: int
     sections: int
     reason: str
+    tempo_bpm: float | None = None
 
     @property
     def bars(self) -> int:
@@ -53,37 +76,74 @@ class Form:
         return self.section_bars * self.sections
 
 
+def _candidates(longest_bars: int) -> list[tuple[int, int, int]]:
+    """``(section bars, sections, preference)`` of every form up to ``longest_bars``."""
+    out = [(4, 1, 0), (8, 1, 0), (4, 3, 1), (16, 1, 0), (4, 5, 1)]
+    for total in range(24, max(24, longest_bars) + 1, 4):
+        if total % 16 == 0:
+            out.append((16, total // 16, 0))
+        elif total % 8 == 0:
+            out.append((8, total // 8, 0))
+        else:
+            out.append((4, total // 4, 1))  # 4-bar sections only when 8 cannot fit
+    return out
+
+
 def form_for(
-    bars: int, duration_sec: float | None, tempo_bpm: float, time_signature: TimeSignature
+    bars: int,
+    duration_sec: float | None,
+    tempo_bpm: float,
+    time_signature: TimeSignature,
+    *,
+    tempo_fixed: bool = False,
 ) -> Form:
-    """Sections for a length in bars or a duration (rules in the module docstring).
+    """Sections (and the exact tempo) for a length in bars or a duration (module docstring).
 
     Args:
         bars: Bars asked for (used when ``duration_sec`` is ``None``).
         duration_sec: Wanted length in seconds, ending included, or ``None``.
-        tempo_bpm: Tempo in quarter notes per minute.
+        tempo_bpm: The planned tempo, in quarter notes per minute.
         time_signature: The metre.
+        tempo_fixed: The user fixed the tempo: keep it and take the form whose
+            length is nearest the duration (default ``False``).
     """
     if duration_sec is None:
         return Form(bars, 1, f"{bars} bars as asked")
-    bar_sec = time_signature.bar_ticks(1) * 60.0 / tempo_bpm
-    body = duration_sec / bar_sec - ENDING_BARS
-    if body <= 6:
-        total = 4
-    elif body <= 12:
-        total = 8
-    elif body <= 20:
-        total = 16
-    else:
-        total = 8 * max(3, math.floor(body / 8 + 0.5))
-    section = total if total <= 16 else (16 if total % 16 == 0 else 8)
-    sections = total // section
-    reason = (
-        f"{duration_sec:g} s at {tempo_bpm:g} bpm is about {body + ENDING_BARS:.1f} bars: "
-        f"{sections} x {section}-bar section{'s' if sections > 1 else ''}"
-        f" + {ENDING_BARS} ending bar"
-    )
-    return Form(section, sections, reason)
+    quarters = time_signature.bar_ticks(1)  # quarter notes per bar
+    low, high = TEMPO_RANGE_BPM
+    longest = math.ceil(duration_sec * high / (60.0 * quarters)) + 4
+
+    def exact_tempo(body: int) -> float:
+        return (body + ENDING_BARS) * quarters * 60.0 / duration_sec
+
+    def rank(c: tuple[int, int, int]) -> tuple[bool, int, float]:
+        change = abs(math.log(exact_tempo(c[0] * c[1]) / tempo_bpm))
+        return (change > math.log1p(TEMPO_SLACK), c[2], change)
+
+    if tempo_fixed:
+        bar_sec = quarters * 60.0 / tempo_bpm
+        section, sections, _ = min(
+            _candidates(longest),
+            key=lambda c: (abs((c[0] * c[1] + ENDING_BARS) * bar_sec - duration_sec), c[2]),
+        )
+        length = (section * sections + ENDING_BARS) * bar_sec
+        return Form(
+            section,
+            sections,
+            f"{duration_sec:g} s at the fixed {tempo_bpm:g} bpm: {sections} x {section}-bar "
+            f"section{'s' if sections > 1 else ''} + {ENDING_BARS} ending bar, {length:.2f} s",
+        )
+    fits = [c for c in _candidates(longest) if low <= exact_tempo(c[0] * c[1]) <= high]
+    section, sections, _ = min(fits or _candidates(longest), key=rank)
+    body = section * sections
+    tempo = min(high, max(low, exact_tempo(body)))
+    shape = f"{sections} x {section}-bar section{'s' if sections > 1 else ''}"
+    change = tempo / tempo_bpm - 1.0
+    moved = f"tempo {tempo:.2f} bpm ({change:+.1%} from the planned {tempo_bpm:g})"
+    if abs(change) > TEMPO_SLACK:
+        moved += ": no form fits within 8 %"
+    reason = f"{duration_sec:g} s: {shape} + {ENDING_BARS} ending bar at {moved}"
+    return Form(section, sections, reason, tempo)
 
 
 def repeat_sections(
