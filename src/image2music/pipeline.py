@@ -196,7 +196,12 @@ def compose_features(
         The composition.
     """
     from image2music.arrangement.arrange import arrange
-    from image2music.arrangement.form import form_for, repeat_sections
+    from image2music.arrangement.form import (
+        CHORUS_LIFT,
+        form_for,
+        join_sections,
+        section_layout,
+    )
     from image2music.arrangement.plan import plan_music
     from image2music.generators import harmony_generator, melody_generator
     from image2music.rendering.synth import choose_synth
@@ -221,8 +226,8 @@ def compose_features(
     )
     # Children 0 and 1 are the same whatever the count, so adding streams
     # keeps the harmony and melody of a seed unchanged.
-    harmony_rng, melody_rng, arrange_rng, variation_rng = (
-        np.random.default_rng(s) for s in np.random.SeedSequence(opts.seed).spawn(4)
+    harmony_rng, melody_rng, arrange_rng, variation_rng, chorus_rng = (
+        np.random.default_rng(s) for s in np.random.SeedSequence(opts.seed).spawn(5)
     )
     form = form_for(
         opts.bars,
@@ -250,9 +255,16 @@ def compose_features(
     _step(progress, "melody")
     melody_gen = melody_generator(opts.melody)
     melody = melody_gen.generate(progression, emotion, melody_rng)
-    if form.sections > 1:
-        variation = melody_gen.generate(progression, emotion, variation_rng)
-        progression, melody = repeat_sections(progression, (melody, variation), form.sections)
+    if form.sections > 1:  # A B A B ...: two progressions, a melody per section
+        chorus = harmony.generate(
+            emotion, plan.key, form.section_bars, chorus_rng, plan.time_signature
+        )
+        lifted = Emotion(emotion.valence, min(1.0, emotion.arousal + CHORUS_LIFT))
+        sections = [(progression, melody)]
+        for letter in section_layout(form.sections)[1:]:
+            chords, mood = (progression, emotion) if letter == "A" else (chorus, lifted)
+            sections.append((chords, melody_gen.generate(chords, mood, variation_rng)))
+        progression, melody = join_sections(sections)
 
     _step(progress, "arrange")
     title = Path(info.name).stem or "image2music"

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from image2music.arrangement.form import (
@@ -8,11 +10,14 @@ from image2music.arrangement.form import (
     TEMPO_SLACK,
     add_ending,
     form_for,
-    repeat_sections,
+    join_sections,
+    section_layout,
 )
-from image2music.types import COMMON_TIME, Emotion
+from image2music.types import COMMON_TIME, Emotion, Note
 
 from .conftest import piece
+
+EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "photo.jpg"
 
 
 @pytest.mark.parametrize(
@@ -60,19 +65,43 @@ def test_bars_without_duration() -> None:
     assert (form.section_bars, form.sections, form.bars) == (16, 1, 16)
 
 
-def test_repeat_sections_loops_chords_and_alternates_melodies() -> None:
+def test_join_sections_plays_them_end_to_end() -> None:
     prog, a = piece(Emotion(0.5, 0.5), bars=4, seed=1)
-    _, b = piece(Emotion(0.5, 0.5), bars=4, seed=2)
-    long, mel = repeat_sections(prog, (a, b), 3)
-    assert long.bars == 12 and len(long.chords) == 3 * len(prog.chords)
+    other, b = piece(Emotion(0.5, 0.5), bars=4, seed=2)
+    long, mel = join_sections([(prog, a), (other, b), (prog, b)])
+    assert long.bars == 12 and len(long.chords) == 2 * len(prog.chords) + len(other.chords)
     span = prog.total_ticks
-    assert [tc.chord for tc in long.chords[len(prog.chords) :][: len(prog.chords)]] == [
-        tc.chord for tc in prog.chords
-    ]
-    second = [n for n in mel.notes if span <= n.start_ticks < 2 * span]
+    second = [tc.chord for tc in long.chords if span <= tc.start_ticks < 2 * span]
+    assert second == [tc.chord for tc in other.chords]
     third = [n for n in mel.notes if n.start_ticks >= 2 * span]
-    assert [n.pitch for n in second] == [n.pitch for n in b.notes]
-    assert [n.pitch for n in third] == [n.pitch for n in a.notes]
+    assert [n.pitch for n in third] == [n.pitch for n in b.notes]
+    assert section_layout(1) == "A" and section_layout(5) == "ABABA"
+
+
+def test_long_pieces_have_two_progressions_and_no_repeated_section() -> None:
+    import image2music
+
+    piece_ = image2music.compose(EXAMPLE, duration_sec=90, seed=2)
+    form = piece_.report["arrangement"]["form"]
+    assert form["sections"] >= 3 and form["layout"].startswith("A B A")
+    span = form["section_bars"] * piece_.score.progression.bar_ticks
+
+    def section(track_notes: list[Note], i: int) -> list[tuple[int, int, int]]:
+        return [
+            (n.pitch, n.start_ticks - i * span, n.duration_ticks)
+            for n in track_notes
+            if i * span <= n.start_ticks < (i + 1) * span
+        ]
+
+    chords = piece_.score.progression.chords
+    progressions = {
+        tuple(tc.chord for tc in chords if i * span <= tc.start_ticks < (i + 1) * span)
+        for i in range(form["sections"])
+    }
+    assert len(progressions) >= 2
+    melody = list(piece_.score.melody.notes)
+    bodies = [tuple(section(melody, i)) for i in range(form["sections"])]
+    assert len(set(bodies)) == len(bodies)  # no two sections share their melody
 
 
 def test_ending_holds_the_last_chord_and_ends_on_the_tonic() -> None:

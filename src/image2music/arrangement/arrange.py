@@ -28,7 +28,7 @@ from image2music.arrangement.articulation import Articulation, articulation_for
 from image2music.arrangement.bass import bass_line
 from image2music.arrangement.drums import choose_drums, drum_notes
 from image2music.arrangement.dynamics import Dynamics, dynamics_for
-from image2music.arrangement.form import ENDING_BARS, Form, add_ending
+from image2music.arrangement.form import ENDING_BARS, Form, add_ending, section_layout
 from image2music.arrangement.gm import PERCUSSION_CHANNEL, gm_name, is_sustained, program_range
 from image2music.arrangement.humanise import humanise, remove_overlaps, swing
 from image2music.arrangement.instruments import (
@@ -144,6 +144,7 @@ class ArrangementChoice:
             "form": {
                 "section_bars": self.form.section_bars,
                 "sections": self.form.sections,
+                "layout": " ".join(section_layout(self.form.sections)),
                 "reason": self.form.reason,
             },
             "ending": {

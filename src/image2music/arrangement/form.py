@@ -17,9 +17,11 @@ is (a very short piece at a slow tempo), the nearest one is taken and the
 tempo moves further, never outside :data:`TEMPO_RANGE_BPM`, and the reason
 says so.
 
-Repeated sections loop the same progression; the melody alternates between
-the first melody (A) and a second one composed over the same chords with its
-own seed (B), giving A B A B... so the music returns without standing still.
+**Sections.** Two or more sections alternate two progressions, a verse-like
+A and a chorus-like B (:func:`section_layout`: A B A B ...); every section
+gets its own melody (the B melodies are written a little livelier, see
+:data:`CHORUS_LIFT`), so the harmony returns while no section repeats
+another note for note.
 
 **Ending.** One extra bar: the final chord is held a bar longer, and the
 melody's last note moves to the nearest tonic (if it is not one) and is held
@@ -36,17 +38,21 @@ from dataclasses import dataclass
 from image2music.types import Key, Melody, Note, Progression, TimedChord, TimeSignature
 
 __all__ = [
+    "CHORUS_LIFT",
     "ENDING_BARS",
     "TEMPO_RANGE_BPM",
     "TEMPO_SLACK",
     "Form",
     "add_ending",
     "form_for",
-    "repeat_sections",
+    "join_sections",
+    "section_layout",
 ]
 
 #: Bars added for the held ending.
 ENDING_BARS = 1
+#: Arousal added for the melodies of B sections (denser, higher: the chorus lifts).
+CHORUS_LIFT = 0.25
 #: How far the tempo may move from the planned one to make a duration exact (8 %).
 TEMPO_SLACK = 0.08
 #: Tempos a duration may never push the piece beyond, in bpm.
@@ -146,38 +152,47 @@ def form_for(
     return Form(section, sections, reason, tempo)
 
 
-def repeat_sections(
-    progression: Progression, melodies: Sequence[Melody], sections: int
-) -> tuple[Progression, Melody]:
-    """Loop a progression ``sections`` times, cycling through ``melodies`` (A B A B...).
+def section_layout(sections: int) -> str:
+    """Letters of the sections: ``A`` (verse-like) and ``B`` (chorus-like), alternating.
+
+    One section is ``A``; more alternate ``A B A B ...``, so a piece of two or
+    more sections has two progressions.
+    """
+    return "".join("AB"[i % 2] for i in range(max(1, sections)))
+
+
+def join_sections(sections: Sequence[tuple[Progression, Melody]]) -> tuple[Progression, Melody]:
+    """Play sections one after another: their chords and melodies, end to end.
 
     Args:
-        progression: One section's chords.
-        melodies: One or more melodies over that section.
-        sections: How many sections, >= 1.
+        sections: ``(progression, melody)`` of each section, in order (same key,
+            metre and resolution).
 
     Returns:
         The long progression and melody.
     """
-    span = progression.total_ticks
+    first = sections[0][0]
     chords: list[TimedChord] = []
     notes: list[Note] = []
-    for i in range(sections):
-        offset = i * span
+    offset = 0
+    for progression, melody in sections:
         chords += [
             TimedChord(tc.chord, tc.start_ticks + offset, tc.duration_ticks)
             for tc in progression.chords
         ]
-        for n in melodies[i % len(melodies)].notes:
-            notes.append(Note(n.pitch, n.start_ticks + offset, n.duration_ticks, n.velocity))
+        notes += [
+            Note(n.pitch, n.start_ticks + offset, n.duration_ticks, n.velocity)
+            for n in melody.notes
+        ]
+        offset += progression.total_ticks
     long = Progression(
-        progression.key,
+        first.key,
         tuple(chords),
-        progression.bars * sections,
-        progression.time_signature,
-        progression.ticks_per_beat,
+        sum(p.bars for p, _ in sections),
+        first.time_signature,
+        first.ticks_per_beat,
     )
-    return long, Melody(tuple(notes), progression.ticks_per_beat)
+    return long, Melody(tuple(notes), first.ticks_per_beat)
 
 
 def _nearest_tonic(pitch: int, key: Key) -> int:
