@@ -237,14 +237,7 @@ def compose_features(
         tempo_fixed=opts.tempo_bpm is not None,
     )
     if form.tempo_bpm is not None:  # the duration sets the exact tempo
-        reasons = tuple(
-            f"tempo {form.tempo_bpm:.2f} bpm: {r.split(':', 1)[1].strip()}; moved from "
-            f"{plan.tempo_bpm:g} bpm to end exactly at {opts.duration_sec:g} s"
-            if r.startswith("tempo ")
-            else r
-            for r in plan.reasons
-        )
-        plan = replace(plan, tempo_bpm=form.tempo_bpm, reasons=reasons)
+        plan = plan.with_tempo(form.tempo_bpm, f"to end exactly at {opts.duration_sec:g} s")
 
     _step(progress, "harmony")
     harmony = harmony_generator(opts.harmony)

@@ -19,7 +19,7 @@ Rules (each is reported in the JSON report's ``why``):
 from __future__ import annotations
 
 import colorsys
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from image2music.errors import ConfigError
 from image2music.types import Emotion, ImageFeatures, Key, TimeSignature
@@ -46,6 +46,10 @@ SCRIABIN_HUES_DEG: dict[int, float] = {
 _MIN_CHROMA = 0.12
 
 
+#: How the tempo's line of the reasons starts.
+_TEMPO_REASON = "tempo "
+
+
 @dataclass(frozen=True)
 class MusicPlan:
     """Global decisions every generator follows.
@@ -61,6 +65,22 @@ class MusicPlan:
     tempo_bpm: float
     time_signature: TimeSignature
     reasons: tuple[str, ...]
+
+    def with_tempo(self, tempo_bpm: float, why: str) -> MusicPlan:
+        """The same plan at another tempo; the tempo's reason keeps its cause and adds ``why``.
+
+        Args:
+            tempo_bpm: The new tempo, in bpm.
+            why: Why it moved, e.g. ``"to end exactly at 90 s"``.
+        """
+        reasons = tuple(
+            f"{_TEMPO_REASON}{tempo_bpm:.2f} bpm: {r.partition(': ')[2]}; moved from "
+            f"{self.tempo_bpm:g} bpm {why}"
+            if r.startswith(_TEMPO_REASON)
+            else r
+            for r in self.reasons
+        )
+        return replace(self, tempo_bpm=tempo_bpm, reasons=reasons)
 
 
 def tempo_for(emotion: Emotion) -> float:
@@ -153,11 +173,11 @@ def plan_music(
 
     if tempo_bpm is None:
         tempo = tempo_for(emotion)
-        reasons.append(f"tempo {tempo:.0f} bpm: arousal {emotion.arousal:+.2f}")
+        reasons.append(f"{_TEMPO_REASON}{tempo:.0f} bpm: arousal {emotion.arousal:+.2f}")
     else:
         if not 20.0 <= float(tempo_bpm) <= 300.0:
             raise ConfigError(f"tempo must be in 20..300 bpm, got {tempo_bpm}")
         tempo = float(tempo_bpm)
-        reasons.append(f"tempo {tempo:g} bpm: fixed by the user")
+        reasons.append(f"{_TEMPO_REASON}{tempo:g} bpm: fixed by the user")
     reasons.insert(0, f"key {key_name(final_key)}")
     return MusicPlan(final_key, tempo, TimeSignature(4, 4), tuple(reasons))

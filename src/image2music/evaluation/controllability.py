@@ -165,11 +165,11 @@ def _spearman(x: Sequence[float], y: Sequence[float]) -> float | None:
 
 
 def _level_means(targets: list[float], readings: list[float]) -> dict[str, float]:
-    return {
-        f"{t:+.1f}": round(float(np.mean([r for tt, r in zip(targets, readings, strict=True)
-                                          if tt == t])), 3)
-        for t in sorted(set(targets))
-    }  # fmt: skip
+    """Mean reading per target level, keyed ``"+0.4"`` etc."""
+    by_level: dict[float, list[float]] = {}
+    for t, r in zip(targets, readings, strict=True):
+        by_level.setdefault(t, []).append(r)
+    return {f"{t:+.1f}": round(float(np.mean(by_level[t])), 3) for t in sorted(by_level)}
 
 
 @dataclass

@@ -16,6 +16,7 @@
 
 from __future__ import annotations
 
+import functools
 import importlib.util
 import os
 import shutil
@@ -202,6 +203,20 @@ def _symusic(midi: bytes, soundfont: Path) -> np.ndarray:
     return mix
 
 
+@functools.cache
+def _prctl() -> Any:
+    """Libc's ``prctl`` on Linux (looked up once per process), else ``None``."""
+    if not sys.platform.startswith("linux"):
+        return None
+    import ctypes
+    import ctypes.util
+
+    try:
+        return ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True).prctl
+    except (OSError, AttributeError):  # pragma: no cover - every Linux libc has prctl
+        return None
+
+
 def _die_with_parent() -> Callable[[], None] | None:
     """A ``preexec_fn`` that makes the child receive SIGKILL when its parent dies.
 
@@ -209,14 +224,8 @@ def _die_with_parent() -> Callable[[], None] | None:
     ``kill -9`` of image2music would leave FluidSynth rendering on its own.
     ``libc`` is looked up here, before the fork, so the child only makes the call.
     """
-    if not sys.platform.startswith("linux"):
-        return None
-    import ctypes
-    import ctypes.util
-
-    try:
-        prctl = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True).prctl
-    except (OSError, AttributeError):  # pragma: no cover - every Linux libc has prctl
+    prctl = _prctl()
+    if prctl is None:
         return None
     parent = os.getpid()
 

@@ -129,13 +129,16 @@ class ResultStore:
         Returns:
             The stored result.
 
+        The disk budget is checked by the caller before composing
+        (:meth:`check_room`), once per request, not again here: counting the
+        folder walks every result.
+
         Raises:
             ConfigError: For an unknown format.
-            StoreFullError: If the budget is used up or the disk is full.
+            StoreFullError: If the disk is full.
             OutputError: If rendering or writing fails (the message never
                 shows the server's folders).
         """
-        self.check_room()
         result_id = secrets.token_urlsafe(16)
         tmp = self.root / f"{_TMP_PREFIX}{result_id}"
         try:
