@@ -18,7 +18,7 @@ if TYPE_CHECKING:
     from image2music.rendering.audio import Audio
     from image2music.rendering.synth import SynthChoice
 
-__all__ = ["AUDIO_FORMATS", "DEFAULT_FORMATS", "FORMATS", "Composition"]
+__all__ = ["AUDIO_FORMATS", "DEFAULT_FORMATS", "FORMATS", "VIDEO_FORMATS", "Composition"]
 
 #: Output formats :meth:`Composition.write` knows, by file extension.
 FORMATS: tuple[str, ...] = ("mid", "wav", "flac", "ogg", "mp3", "musicxml", "png", "json")
@@ -26,6 +26,8 @@ FORMATS: tuple[str, ...] = ("mid", "wav", "flac", "ogg", "mp3", "musicxml", "png
 DEFAULT_FORMATS: tuple[str, ...] = ("mid", "wav", "json", "png")
 #: Formats rendered from the (cached) audio.
 AUDIO_FORMATS: tuple[str, ...] = ("wav", "flac", "ogg", "mp3")
+#: Formats of a soundtrack composed for a video: the clip with the music (needs ``video``).
+VIDEO_FORMATS: tuple[str, ...] = ("mp4",)
 
 
 @dataclass(frozen=True)
@@ -41,6 +43,8 @@ class Composition:
         report: The JSON report as a dict (see ``docs/report.md``).
         options: The options used.
         synth: The synthesiser for audio (``None``: resolve ``options.synth`` when needed).
+        video: The clip the music was composed for (a path or its bytes), for
+            the ``mp4`` format; ``None`` for pictures.
     """
 
     features: ImageFeatures
@@ -51,6 +55,7 @@ class Composition:
     report: dict[str, Any]
     options: ComposeOptions
     synth: SynthChoice | None = None
+    video: str | os.PathLike[str] | bytes | None = None
 
     @functools.cached_property
     def midi(self) -> bytes:
@@ -111,7 +116,7 @@ class Composition:
             raise OutputError(f"music21 cannot read the MIDI: {e}") from e
 
     def render(self, fmt: str) -> bytes:
-        """The bytes of one output format (one of :data:`FORMATS`).
+        """The bytes of one output format (one of :data:`FORMATS`; ``mp4`` with a ``video``).
 
         Raises:
             ConfigError: For an unknown format.
@@ -134,6 +139,16 @@ class Composition:
             from image2music.rendering.pianoroll import pianoroll_png
 
             return pianoroll_png(self.score, self.features.palette)
+        if fmt == "mp4" and self.video is not None:
+            from image2music.rendering.mux import mux_video
+
+            return mux_video(
+                self.video, self.audio.samples, self.audio.sample_rate, self.score.duration_sec
+            )
+        if fmt == "mp4":
+            raise ConfigError(
+                "mp4 needs a video: compose with compose_video() or 'image2music video'"
+            )
         raise ConfigError(f"unknown format {fmt!r}; choose from {', '.join(FORMATS)}")
 
     def write(
@@ -163,8 +178,9 @@ class Composition:
         from image2music.rendering.files import check_targets, write_files_atomically
 
         fmts = list(dict.fromkeys(formats))
+        known = FORMATS + (VIDEO_FORMATS if self.video is not None else ())
         for fmt in fmts:
-            if fmt not in FORMATS:
+            if fmt not in known:
                 raise ConfigError(f"unknown format {fmt!r}; choose from {', '.join(FORMATS)}")
         name = stem or self.score.title or "image2music"
         if stem is not None and (

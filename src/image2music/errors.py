@@ -21,6 +21,7 @@ __all__ = [
     "OutputError",
     "TheoryError",
     "ValidationError",
+    "VideoError",
     "WriteError",
 ]
 
@@ -51,6 +52,10 @@ class MissingDependencyError(Image2MusicError, ImportError):
 
 class ImageError(Image2MusicError):
     """The picture cannot be read: missing, empty, not an image, corrupt or too large."""
+
+
+class VideoError(ImageError):
+    """The video clip cannot be read: no video stream, corrupt, truncated, empty or too long."""
 
 
 class AnalysisError(Image2MusicError):

@@ -14,7 +14,7 @@ import os
 from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -23,9 +23,30 @@ from image2music.emotion import EmotionEstimator, estimator_for
 from image2music.emotion.override import override_emotion
 from image2music.options import ComposeOptions
 from image2music.rendering.report import ImageInfo, ModelInfo, build_report
-from image2music.types import Emotion, ImageFeatures
+from image2music.types import (
+    Emotion,
+    ImageFeatures,
+    Key,
+    Melody,
+    Progression,
+    TimedChord,
+    TimeSignature,
+)
 
-__all__ = ["STAGES", "ImageSource", "ProgressCallback", "compose", "compose_features"]
+if TYPE_CHECKING:
+    from image2music.arrangement.form import Form
+    from image2music.harmony.base import HarmonyGenerator
+    from image2music.melody.base import MelodyGenerator
+
+__all__ = [
+    "STAGES",
+    "ImageSource",
+    "ProgressCallback",
+    "compose",
+    "compose_features",
+    "load_picture",
+    "write_body",
+]
 
 #: Stage names in order, as reported to progress callbacks.
 STAGES: tuple[str, ...] = ("analyse", "emotion", "plan", "harmony", "melody", "arrange", "report")
@@ -57,7 +78,9 @@ def _read_stream(image: Any) -> tuple[bytes, object]:
     return bytes(data), name
 
 
-def _load(image: Any, detect_entities: bool, content: bool) -> tuple[ImageFeatures, ImageInfo]:
+def load_picture(
+    image: Any, detect_entities: bool, content: bool
+) -> tuple[ImageFeatures, ImageInfo]:
     """Analyse any accepted picture; the info names and hashes it for the report."""
     from image2music.errors import Image2MusicError
     from image2music.vision import analyse_image
@@ -169,7 +192,7 @@ def compose(
     }  # fmt: skip
     opts = replace(options or ComposeOptions(), **{k: v for k, v in given.items() if v is not None})
     _step(progress, "analyse")
-    features, info = _load(
+    features, info = load_picture(
         image, opts.detect_entities, opts.detect_entities or opts.emotion == "learned"
     )
     return compose_features(features, opts, image_info=info, estimator=estimator, progress=progress)
@@ -196,12 +219,7 @@ def compose_features(
         The composition.
     """
     from image2music.arrangement.arrange import arrange
-    from image2music.arrangement.form import (
-        CHORUS_LIFT,
-        form_for,
-        join_sections,
-        section_layout,
-    )
+    from image2music.arrangement.form import form_for
     from image2music.arrangement.plan import plan_music
     from image2music.generators import harmony_generator, melody_generator
     from image2music.rendering.synth import choose_synth
@@ -241,23 +259,17 @@ def compose_features(
 
     _step(progress, "harmony")
     harmony = harmony_generator(opts.harmony)
-    progression = harmony.generate(
-        emotion, plan.key, form.section_bars, harmony_rng, plan.time_signature
-    )
-
-    _step(progress, "melody")
     melody_gen = melody_generator(opts.melody)
-    melody = melody_gen.generate(progression, emotion, melody_rng)
-    if form.sections > 1:  # A B A B ...: two progressions, a melody per section
-        chorus = harmony.generate(
-            emotion, plan.key, form.section_bars, chorus_rng, plan.time_signature
-        )
-        lifted = Emotion(emotion.valence, min(1.0, emotion.arousal + CHORUS_LIFT))
-        sections = [(progression, melody)]
-        for letter in section_layout(form.sections)[1:]:
-            chords, mood = (progression, emotion) if letter == "A" else (chorus, lifted)
-            sections.append((chords, melody_gen.generate(chords, mood, variation_rng)))
-        progression, melody = join_sections(sections)
+    _step(progress, "melody")
+    progression, melody = write_body(
+        harmony,
+        melody_gen,
+        emotion,
+        plan.key,
+        form,
+        plan.time_signature,
+        (harmony_rng, melody_rng, variation_rng, chorus_rng),
+    )
 
     _step(progress, "arrange")
     title = Path(info.name).stem or "image2music"
@@ -292,6 +304,7 @@ def compose_features(
         },
         arrangement=arranged.choice,
         synth=synth,
+        requested_sec=opts.duration_sec,
     )
     return Composition(
         features=features,
@@ -302,6 +315,93 @@ def compose_features(
         report=report,
         options=opts,
         synth=synth,
+    )
+
+
+def write_body(
+    harmony: HarmonyGenerator,
+    melody_gen: MelodyGenerator,
+    emotion: Emotion,
+    key: Key,
+    form: Form,
+    time_signature: TimeSignature,
+    rngs: tuple[np.random.Generator, ...],
+    *,
+    lead_out: Callable[[Progression], Progression] | None = None,
+) -> tuple[Progression, Melody]:
+    """Chords and melody of the body of a piece (before the ending).
+
+    One section is one progression and its melody. More alternate two
+    progressions, A (verse-like) and B (chorus-like, with a livelier melody,
+    :data:`~.arrangement.form.CHORUS_LIFT`), each section with its own melody.
+    A section of another length up to 16 bars (2, 6, 10, ...) is the start of
+    the next longer progression the generator writes (4, 8 or 16 bars), closed
+    by an authentic cadence (V7, I) in its last bar.
+
+    Args:
+        harmony: The chord generator.
+        melody_gen: The melody generator.
+        emotion: The mood.
+        key: The key.
+        form: Section length and count.
+        time_signature: The metre.
+        rngs: Generators for the harmony, the first melody, later melodies and
+            the B progression, in that order.
+        lead_out: Changes the last section's chords before its melody is
+            written (a transition into another key), or ``None``.
+
+    Returns:
+        The progression and the melody, end to end.
+    """
+    from image2music.arrangement.form import CHORUS_LIFT, join_sections, section_layout
+
+    harmony_rng, melody_rng, variation_rng, chorus_rng = rngs
+    bars = min(b for b in (4, 8, 16) if b >= form.section_bars)
+    count = form.sections
+    verse = harmony.generate(emotion, key, bars, harmony_rng, time_signature)
+    if form.section_bars < bars:
+        verse = _first_bars(verse, form.section_bars)
+    last = lead_out if lead_out is not None else (lambda p: p)
+    first = last(verse) if count == 1 else verse
+    melody = melody_gen.generate(first, emotion, melody_rng)
+    if count == 1:
+        return first, melody
+    chorus = harmony.generate(emotion, key, bars, chorus_rng, time_signature)
+    lifted = Emotion(emotion.valence, min(1.0, emotion.arousal + CHORUS_LIFT))
+    sections = [(verse, melody)]
+    layout = section_layout(count)
+    for i, letter in enumerate(layout[1:], start=1):
+        chords, mood = (verse, emotion) if letter == "A" else (chorus, lifted)
+        if i == count - 1:
+            chords = last(chords)
+        sections.append((chords, melody_gen.generate(chords, mood, variation_rng)))
+    return join_sections(sections)
+
+
+def _first_bars(progression: Progression, bars: int) -> Progression:
+    """The first ``bars`` bars of a progression, its last bar an authentic cadence (V7, I)."""
+    from image2music.types import Chord
+
+    bar = progression.bar_ticks
+    cut = (bars - 1) * bar
+    chords = [
+        TimedChord(tc.chord, tc.start_ticks, min(tc.end_ticks, cut) - tc.start_ticks)
+        for tc in progression.chords
+        if tc.start_ticks < cut
+    ]
+    tonic = progression.key.tonic_pc
+    tonic_quality = "maj" if progression.key.is_major else "min"
+    half = bar // 2
+    chords += [
+        TimedChord(Chord((tonic + 7) % 12, "7"), cut, half),
+        TimedChord(Chord(tonic, tonic_quality), cut + half, bar - half),
+    ]
+    return Progression(
+        progression.key,
+        tuple(chords),
+        bars,
+        progression.time_signature,
+        progression.ticks_per_beat,
     )
 
 

@@ -32,11 +32,13 @@ __all__ = [
     "FaceExpression",
     "ImageFeatures",
     "Key",
+    "KeyChange",
     "Melody",
     "Note",
     "PaletteColour",
     "Progression",
     "Score",
+    "TempoChange",
     "TimeSignature",
     "TimedChord",
     "Track",
@@ -619,6 +621,48 @@ class Track:
 
 
 @dataclass(frozen=True)
+class TempoChange:
+    """A new tempo from a tick on (pieces whose sections change tempo).
+
+    Attributes:
+        start_ticks: Where the tempo takes effect, > 0.
+        tempo_bpm: Quarter notes per minute from there, 20..300.
+    """
+
+    start_ticks: int
+    tempo_bpm: float
+
+    def __post_init__(self) -> None:
+        _check_int("TempoChange", "start_ticks", self.start_ticks, 1, 2**31)
+        _check_float("TempoChange", "tempo_bpm", self.tempo_bpm, 20.0, 300.0)
+
+
+@dataclass(frozen=True)
+class KeyChange:
+    """A new key from a tick on (a modulation).
+
+    Attributes:
+        start_ticks: Where the new key starts, > 0.
+        key: The key from there.
+    """
+
+    start_ticks: int
+    key: Key
+
+    def __post_init__(self) -> None:
+        _check_int("KeyChange", "start_ticks", self.start_ticks, 1, 2**31)
+
+
+def _check_changes(name: str, changes: tuple[TempoChange | KeyChange, ...], end: int) -> None:
+    last = 0
+    for i, change in enumerate(changes):
+        if not last < change.start_ticks < end:
+            expected = f"in ({last}, {end}), increasing"
+            raise _fail("Score", f"{name}[{i}].start_ticks", expected, change.start_ticks)
+        last = change.start_ticks
+
+
+@dataclass(frozen=True)
 class Score:
     """A complete piece, ready to render.
 
@@ -628,6 +672,10 @@ class Score:
         tempo_bpm: Tempo in quarter notes per minute, 20..300.
         tracks: Instrument parts, the melody's among them.
         title: Title written to the files.
+        tempo_changes: Later tempos, in order (default none: ``tempo_bpm``
+            throughout).
+        key_changes: Later keys, in order (default none: the progression's
+            key throughout).
     """
 
     progression: Progression
@@ -635,6 +683,8 @@ class Score:
     tempo_bpm: float
     tracks: tuple[Track, ...]
     title: str = "image2music"
+    tempo_changes: tuple[TempoChange, ...] = ()
+    key_changes: tuple[KeyChange, ...] = ()
 
     def __post_init__(self) -> None:
         _check_float("Score", "tempo_bpm", self.tempo_bpm, 20.0, 300.0)
@@ -647,11 +697,41 @@ class Score:
                 f"equal to progression's {self.progression.ticks_per_beat}",
                 self.melody.ticks_per_beat,
             )
+        _check_changes("tempo_changes", self.tempo_changes, self.progression.total_ticks)
+        _check_changes("key_changes", self.key_changes, self.progression.total_ticks)
 
     @property
     def key(self) -> Key:
-        """The key of the piece."""
+        """The key the piece opens in."""
         return self.progression.key
+
+    def key_at(self, tick: int) -> Key:
+        """The key in force at ``tick``."""
+        key = self.progression.key
+        for change in self.key_changes:
+            if change.start_ticks > tick:
+                break
+            key = change.key
+        return key
+
+    def tempo_at(self, tick: int) -> float:
+        """The tempo in force at ``tick``, in bpm."""
+        tempo = self.tempo_bpm
+        for change in self.tempo_changes:
+            if change.start_ticks > tick:
+                break
+            tempo = change.tempo_bpm
+        return tempo
+
+    def seconds_at(self, tick: int) -> float:
+        """Time of ``tick`` from the start, in seconds, through every tempo change."""
+        seconds, at, tempo = 0.0, 0, self.tempo_bpm
+        for change in self.tempo_changes:
+            if change.start_ticks >= tick:
+                break
+            seconds += (change.start_ticks - at) * 60.0 / (tempo * self.ticks_per_beat)
+            at, tempo = change.start_ticks, change.tempo_bpm
+        return seconds + (tick - at) * 60.0 / (tempo * self.ticks_per_beat)
 
     @property
     def ticks_per_beat(self) -> int:
@@ -661,4 +741,4 @@ class Score:
     @property
     def duration_sec(self) -> float:
         """Length of the piece in seconds (without release tails)."""
-        return self.progression.total_ticks / self.ticks_per_beat * 60.0 / self.tempo_bpm
+        return self.seconds_at(self.progression.total_ticks)

@@ -52,7 +52,7 @@ def test_example_report_lists_content_and_explains_it() -> None:
     jsonschema = need("jsonschema", "report schema check")
     report = image2music.compose(EXAMPLE).report
     jsonschema.validate(report, json.loads(SCHEMA.read_text()))
-    assert report["schema_version"] == SCHEMA_VERSION == "1.3"
+    assert report["schema_version"] == SCHEMA_VERSION == "1.4"
     content = report["image"]["content"]
     assert content["faces"][0]["expression"] == "happy"
     assert content["objects"][0]["label"] == "person"

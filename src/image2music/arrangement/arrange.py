@@ -270,6 +270,7 @@ def arrange(
     instruments: str | None = None,
     drums: bool = True,
     form: Form | None = None,
+    ending: bool = True,
 ) -> Arrangement:
     """Arrange a progression and melody for instruments.
 
@@ -286,6 +287,8 @@ def arrange(
             ``None`` (default) to choose from the mood and palette.
         drums: Allow drums (default ``True``).
         form: The sections, for the report (default: one section of ``progression``).
+        ending: Add the held ending (default ``True``); ``False`` for a section
+            that another follows: every chord is played in the pattern.
 
     Returns:
         The arrangement.
@@ -316,8 +319,11 @@ def arrange(
         )
     kit, drums_reason = choose_drums(emotion.arousal, chosen_style, drums)
 
-    ending_at = progression.chords[-1].start_ticks
-    prog, mel = add_ending(progression, melody)
+    if ending:
+        ending_at = progression.chords[-1].start_ticks
+        prog, mel = add_ending(progression, melody)
+    else:
+        ending_at, prog, mel = progression.total_ticks, progression, melody
     mel, transpose = _fit_melody(mel, chosen["melody"].program)
     mel, lift, ranges = _above_accompaniment(mel, chosen["melody"].program, dict(ranges))
     transpose += lift
@@ -328,8 +334,16 @@ def arrange(
 
     chords = [tc.chord for tc in prog.chords]
     voicings = voice_progression(chords, low=ranges["chords"][0], high=ranges["chords"][1])
-    comp = play_pattern(prog.chords[:-1], voicings[:-1], pattern, bar_ticks=bar, beat_ticks=beat)
-    comp += _held(voicings[-1], ending_at, total)
+    held = 1 if ending else 0  # the final chord is held, not played in the pattern
+    comp = play_pattern(
+        prog.chords[: len(prog.chords) - held],
+        voicings[: len(voicings) - held],
+        pattern,
+        bar_ticks=bar,
+        beat_ticks=beat,
+    )
+    if ending:
+        comp += _held(voicings[-1], ending_at, total)
     parts: dict[str, list[Note]] = {
         "melody": dyn.apply(mel.notes, "melody"),
         "chords": dyn.apply(comp, "chords"),
@@ -349,9 +363,14 @@ def arrange(
     if pad_layer:
         pad_voicings = voice_progression(chords, low=ranges["pad"][0], high=ranges["pad"][1])
         pad = play_pattern(
-            prog.chords[:-1], pad_voicings[:-1], "pad", bar_ticks=bar, beat_ticks=beat
+            prog.chords[: len(prog.chords) - held],
+            pad_voicings[: len(pad_voicings) - held],
+            "pad",
+            bar_ticks=bar,
+            beat_ticks=beat,
         )
-        pad += _held(pad_voicings[-1], ending_at, total)
+        if ending:
+            pad += _held(pad_voicings[-1], ending_at, total)
         parts["pad"] = dyn.apply(pad, "pad")
     if kit is not None:
         hits = drum_notes(

@@ -118,7 +118,8 @@ def drum_notes(
     n_bars = -(-ending_ticks // bar_ticks)
     for b in range(n_bars):
         bar_start = b * bar_ticks
-        is_fill = (b + 1) % phrase_bars == 0 and (b + 1) * bar_ticks < ending_ticks
+        into_next = ending_ticks >= total_ticks  # a section another follows: fill into it
+        is_fill = (b + 1) % phrase_bars == 0 and ((b + 1) * bar_ticks < ending_ticks or into_next)
         events = list(groove)
         if is_fill and fill:
             first = fill[0][0]

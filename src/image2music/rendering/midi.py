@@ -65,14 +65,27 @@ def midi_bytes(score: Score) -> bytes:
                 "time_signature", numerator=ts.numerator, denominator=ts.denominator, time=0
             )
         )
-        conductor.append(mido.MetaMessage("key_signature", key=mido_key_name(score.key), time=0))
-        conductor.append(
-            mido.MetaMessage("set_tempo", tempo=mido.bpm2tempo(score.tempo_bpm), time=0)
-        )
+        # Keys before tempos at the same tick; each change at its own tick.
+        changes: list[tuple[int, int, mido.MetaMessage]] = [
+            (0, 0, mido.MetaMessage("key_signature", key=mido_key_name(score.key))),
+            (0, 1, mido.MetaMessage("set_tempo", tempo=mido.bpm2tempo(score.tempo_bpm))),
+        ]
+        changes += [
+            (k.start_ticks, 0, mido.MetaMessage("key_signature", key=mido_key_name(k.key)))
+            for k in score.key_changes
+        ]
+        changes += [
+            (t.start_ticks, 1, mido.MetaMessage("set_tempo", tempo=mido.bpm2tempo(t.tempo_bpm)))
+            for t in score.tempo_changes
+        ]
+        now = 0
+        for tick, _, message in sorted(changes, key=lambda c: (c[0], c[1])):
+            conductor.append(message.copy(time=tick - now))
+            now = tick
         end = max(
             [score.progression.total_ticks] + [n.end_ticks for t in score.tracks for n in t.notes]
         )
-        conductor.append(mido.MetaMessage("end_of_track", time=end))
+        conductor.append(mido.MetaMessage("end_of_track", time=end - now))
         mid.tracks.append(conductor)
 
         for track in score.tracks:

@@ -9,7 +9,7 @@ Floats are rounded so that the same inputs give byte-identical JSON.
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -24,7 +24,7 @@ if TYPE_CHECKING:
 __all__ = ["SCHEMA_VERSION", "ImageInfo", "ModelInfo", "build_report", "describe", "report_json"]
 
 #: Version of the report's schema.
-SCHEMA_VERSION = "1.3"
+SCHEMA_VERSION = "1.4"
 
 
 @dataclass(frozen=True)
@@ -109,6 +109,9 @@ def build_report(
     models: Mapping[str, ModelInfo],
     arrangement: ArrangementChoice | None = None,
     synth: SynthChoice | None = None,
+    sections: Sequence[Mapping[str, Any]] | None = None,
+    requested_sec: float | None = None,
+    video: Mapping[str, Any] | None = None,
 ) -> dict[str, Any]:
     """Assemble the report dict (see ``docs/report.md``).
 
@@ -124,6 +127,11 @@ def build_report(
         arrangement: The arranger's choices (``None``: the score is reported
             as is, without an ``arrangement`` object or ending bar).
         synth: The synthesiser audio is (or would be) rendered with.
+        sections: A sequence's sections (``None``: a single picture; the
+            report then has no ``sections``).
+        requested_sec: The length asked for, in seconds (``None``: none asked).
+        video: The clip a soundtrack was composed for (``None``: none; the
+            report then has no ``video``).
     """
     from image2music.theory import chord_symbol, key_name, midi_to_name, pc_to_name, roman_numeral
     from image2music.version import __version__
@@ -189,6 +197,13 @@ def build_report(
         ending_bars = ENDING_BARS
         extra["arrangement"] = arrangement.to_report()
         why += arrangement.reasons()
+    for section in sections or ():
+        into = section["transition"]
+        why.append(
+            f"section {section['index'] + 1} ({section['source']}, {section['start_sec']:.2f}"
+            f"–{section['end_sec']:.2f} s): {section['key']}, {section['tempo_bpm']:.0f} bpm"
+            + (f", entered by {into['name']}" if into else "")
+        )
     if synth is not None:
         extra.setdefault("arrangement", {})["synth"] = synth.to_report()
         why.append(f"audio: {synth.name} with {synth.soundfont.name} ({synth.reason})")
@@ -242,6 +257,7 @@ def build_report(
         "time_signature": str(score.progression.time_signature),
         "bars": score.progression.bars - ending_bars,
         "duration_sec": _r(score.duration_sec, 3),
+        "requested_duration_sec": None if requested_sec is None else _r(requested_sec, 3),
         "ticks_per_beat": tpb,
         "chords": chords,
         "melody": melody,
@@ -250,6 +266,8 @@ def build_report(
         "options": dict(options),
         "models": {stage: {"name": m.name, "version": m.version} for stage, m in models.items()},
         **extra,
+        **({} if video is None else {"video": dict(video)}),
+        **({} if sections is None else {"sections": [dict(s) for s in sections]}),
         "why": why,
     }
 
