@@ -14,6 +14,9 @@ from types import ModuleType
 
 import pytest
 
+#: Fixtures shared across folders: clips made from the test photos.
+pytest_plugins = ["tests.clips"]
+
 STRICT = os.environ.get("IMAGE2MUSIC_STRICT_DEPS", "") not in ("", "0", "false", "no")
 
 

@@ -8,11 +8,13 @@ from image2music.types import (
     Emotion,
     Entity,
     Key,
+    KeyChange,
     Melody,
     Note,
     PaletteColour,
     Progression,
     Score,
+    TempoChange,
     TimedChord,
     TimeSignature,
     Track,
@@ -105,6 +107,28 @@ def test_score_checks_tempo_and_tracks() -> None:
         Score(prog, mel, 400.0, (track,))
     with pytest.raises(ValidationError, match=r"Score\.tracks must be at least one track"):
         Score(prog, mel, 120.0, ())
+
+
+def test_score_with_tempo_and_key_changes() -> None:
+    prog = _prog([(0, 1920), (1920, 1920), (3840, 1920)], bars=3)
+    mel = Melody((Note(60, 0, 480),))
+    track = Track("Melody", 0, 0, mel.notes)
+    s = Score(
+        prog, mel, 120.0, (track,), "t",
+        (TempoChange(1920, 60.0), TempoChange(3840, 240.0)),
+        (KeyChange(1920, Key(7)),),
+    )  # fmt: skip
+    assert s.seconds_at(1920) == pytest.approx(2.0)
+    assert s.seconds_at(3840) == pytest.approx(6.0)
+    assert s.duration_sec == pytest.approx(7.0)
+    assert [s.tempo_at(t) for t in (0, 1919, 1920, 5000)] == [120.0, 120.0, 60.0, 240.0]
+    assert s.key_at(0) == prog.key and s.key_at(1920) == Key(7)
+    with pytest.raises(ValidationError, match=r"Score\.tempo_changes\[1\]\.start_ticks must be"):
+        Score(prog, mel, 120.0, (track,), "t", (TempoChange(1920, 60.0), TempoChange(1920, 90.0)))
+    with pytest.raises(ValidationError, match=r"Score\.key_changes\[0\]\.start_ticks must be"):
+        Score(prog, mel, 120.0, (track,), "t", (), (KeyChange(5760, Key(7)),))
+    with pytest.raises(ValidationError, match=r"TempoChange\.tempo_bpm must be in"):
+        TempoChange(10, 500.0)
 
 
 def test_emotion_quadrants_and_categories_are_read_only() -> None:

@@ -26,7 +26,9 @@ if TYPE_CHECKING:
     )
     from image2music.options import ComposeOptions
     from image2music.pipeline import compose, compose_features
+    from image2music.sequence import compose_sequence
     from image2music.types import Emotion, ImageFeatures, Score
+    from image2music.video import compose_video
 
 __all__ = [
     "ComposeOptions",
@@ -42,11 +44,15 @@ __all__ = [
     "__version__",
     "compose",
     "compose_features",
+    "compose_sequence",
+    "compose_video",
 ]
 
 _LAZY = {
     "compose": "image2music.pipeline",
     "compose_features": "image2music.pipeline",
+    "compose_sequence": "image2music.sequence",
+    "compose_video": "image2music.video",
     "Composition": "image2music.composition",
     "ComposeOptions": "image2music.options",
     "Emotion": "image2music.types",

@@ -9,10 +9,12 @@ from image2music.rendering.midi import midi_bytes, mido_key_name
 from image2music.types import (
     Chord,
     Key,
+    KeyChange,
     Melody,
     Note,
     Progression,
     Score,
+    TempoChange,
     TimedChord,
     Track,
 )
@@ -106,3 +108,27 @@ def test_composed_midi_has_documented_tracks_programs_and_meta_events() -> None:
     assert mid.length == pytest.approx(result.score.duration_sec, abs=0.05)
     report_tracks = result.report["tracks"]
     assert [t["instrument"] for t in report_tracks][-1] == "Percussion"
+
+
+def test_tempo_and_key_changes_are_written_where_they_happen() -> None:
+    key = Key(0)
+    prog = Progression(key, (TimedChord(Chord(0, "maj"), 0, 5760),), 3)
+    mel = Melody((Note(72, 0, 5760),))
+    score = Score(
+        prog, mel, 100.0, (Track("Melody", 0, 0, mel.notes),), "changes",
+        (TempoChange(1920, 80.0), TempoChange(3840, 140.0)),
+        (KeyChange(3840, Key(9, "minor")),),
+    )  # fmt: skip
+    data = midi_bytes(score)
+    mid = mido.MidiFile(file=io.BytesIO(data))
+    now, events = 0, []
+    for m in mid.tracks[0]:
+        now += m.time
+        if m.type == "set_tempo":
+            events.append((now, round(mido.tempo2bpm(m.tempo), 3)))
+        elif m.type == "key_signature":
+            events.append((now, m.key))
+    assert events == [(0, "C"), (0, 100.0), (1920, 80.0), (3840, "Am"), (3840, 140.0)]
+    pretty_midi = pytest.importorskip("pretty_midi")
+    pm = pretty_midi.PrettyMIDI(io.BytesIO(data))
+    assert pm.get_end_time() == pytest.approx(score.duration_sec, abs=1e-3)

@@ -2,9 +2,8 @@
 
 Each section ``i`` is given ``D_i`` seconds (its picture's share, or its
 scene's length in a video; the last section's share includes the held
-ending bar). Its bars are chosen among 1, 2, 4, 6, ..., 16, 20, 24, ... (whole
-4-bar phrases preferred; the even counts between them up to 16 fill the
-gaps, see :func:`bar_choices`) so that the exact tempo is nearest the
+ending bar). Its bars are chosen among 1 to 16, 20, 24, ... (whole 4-bar
+phrases preferred, then even counts; see :func:`bar_choices`) so that the exact tempo is nearest the
 section's planned tempo, within :data:`~.form.TEMPO_SLACK` (8 %) where one
 fits (where none does, the nearest tempo wins).
 
@@ -65,11 +64,11 @@ class SectionTime:
 def bar_choices(longest_bars: int) -> list[tuple[int, int]]:
     """``(bars, preference)`` of every section length up to ``longest_bars``.
 
-    Whole 4-bar phrases (4, 8, 12, ...) come first (preference 0); the even
-    counts between them up to 16 (2, 6, 10, 14) fill the gaps (preference 1),
-    and a single bar (preference 2) serves a very short scene.
+    Whole 4-bar phrases (4, 8, 12, ...) come first (preference 0), then the
+    even counts up to 16 (2, 6, 10, 14; preference 1), then the odd ones
+    (1, 3, ..., 15; preference 2), so short sections can keep their tempo.
     """
-    out = [(1, 2)] + [(b, 0 if b % 4 == 0 else 1) for b in range(2, 17, 2)]
+    out = [(b, 0 if b % 4 == 0 else 1 if b % 2 == 0 else 2) for b in range(1, 17)]
     return out + [(b, 0) for b in range(20, max(20, longest_bars) + 1, 4)]
 
 

@@ -17,9 +17,13 @@ from image2music.cli.compose_options import with_compose_options
 from image2music.version import __version__
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from rich.console import Console
 
-__all__ = ["build_cli", "run"]
+    from image2music.pipeline import ProgressCallback
+
+__all__ = ["build_cli", "run", "summary"]
 
 _AUDIO_SUFFIXES = frozenset({".wav", ".flac", ".ogg", ".mp3"})
 
@@ -83,13 +87,8 @@ def compose(
     from rich.console import Console
     from rich.markup import escape
 
-    from image2music.errors import (
-        ConfigError,
-        ExistingFileError,
-        Image2MusicError,
-        ImageError,
-        WriteError,
-    )
+    from image2music.cli.writing import compose_and_write, parse_formats
+    from image2music.errors import Image2MusicError
     from image2music.options import options_from
     from image2music.pipeline import compose as run_compose
 
@@ -97,14 +96,7 @@ def compose(
     err = Console(stderr=True, highlight=False, soft_wrap=True)
     try:
         options = options_from(option_values, adapter="cli")
-        fmts = [f.strip().lower().lstrip(".") for f in formats.split(",") if f.strip()]
-        from image2music.composition import FORMATS
-
-        bad = [f for f in fmts if f not in FORMATS]
-        if bad or not fmts:
-            raise ConfigError(
-                f"unknown format {bad or formats!r}; choose from {', '.join(FORMATS)}"
-            )
+        fmts = parse_formats(formats)
     except Image2MusicError as e:
         err.print(f"[bold red]error:[/] {escape(str(e))}")
         raise typer.Exit(2) from None
@@ -120,44 +112,34 @@ def compose(
     failures = 0
     worst = 0
     for path in files:
-        try:
-            with err.status(f"composing {path.name}…", spinner="dots") as status:
 
-                def progress(stage: str, index: int, total: int, p: Path = path) -> None:
-                    status.update(f"{p.name}: {stage} ({index + 1}/{total})")
+        def make(progress: ProgressCallback, _say: Callable[[str], None], p: Path = path) -> Any:
+            return run_compose(p, options, progress=progress)
 
-                result = run_compose(path, options, progress=progress)
-                status.update(f"{path.name}: writing {', '.join(fmts)}")
-                written = result.write(outdir, fmts, stem=name, force=force)
-        except ImageError as e:
-            err.print(f"[bold red]error:[/] {escape(str(e))}")
-            failures, worst = failures + 1, max(worst, 2)
+        result, written, code = compose_and_write(
+            err,
+            path.name,
+            make,
+            outdir,
+            fmts,
+            stem=name,
+            force=force,
+        )
+        if result is None:
+            failures, worst = failures + 1, max(worst, code)
             continue
-        except ExistingFileError as e:
-            err.print(
-                f"[bold red]error:[/] {escape(str(e.path))} exists; use --force to overwrite it"
-            )
-            failures, worst = failures + 1, max(worst, 2)
-            continue
-        except (ConfigError, WriteError) as e:
-            err.print(f"[bold red]error:[/] {escape(str(e))}")
-            failures, worst = failures + 1, max(worst, 2)
-            continue
-        except Image2MusicError as e:
-            err.print(f"[bold red]error:[/] {escape(str(path))}: {escape(str(e))}")
-            failures, worst = failures + 1, max(worst, 1)
-            continue
-        _summary(out, path, result.report, list(written.values()))
+        summary(out, path.name, result.report, written)
     if len(files) > 1:
         out.print(f"{len(files) - failures} of {len(files)} pictures composed")
     if failures:
         raise typer.Exit(worst)
 
 
-def _summary(out: Console, path: Path, report: dict[str, Any], written: list[Path]) -> None:
+def summary(out: Console, label: str, report: dict[str, Any], written: list[Path]) -> None:
+    """Print what was composed and the files written."""
     emotion = report["emotion"]
     symbols = " ".join(str(c["symbol"]) for c in report["chords"])
-    out.print(f"[bold]{path.name}[/]: {report['image']['description']}")
+    out.print(f"[bold]{label}[/]: {report['image']['description']}")
     out.print(
         f"  mood   valence {emotion['valence']:+.2f}  arousal {emotion['arousal']:+.2f}"
         f"  ({emotion['top_category']})"
@@ -167,7 +149,17 @@ def _summary(out: Console, path: Path, report: dict[str, Any], written: list[Pat
         f"  music  {report['key']}, {report['tempo_bpm']:g} bpm, {report['time_signature']},"
         f" {report['bars']} bars{' + ending' if ending else ''}, {report['duration_sec']:.1f} s"
     )
-    out.print(f"  chords {symbols}")
+    sections = report.get("sections", [])
+    if sections:
+        out.print(f"  {len(sections)} sections")
+        for sec in sections:
+            into = f", in by {sec['transition']['name']}" if sec["transition"] else ""
+            out.print(
+                f"    {sec['start_sec']:6.2f}–{sec['end_sec']:6.2f} s  {sec['source']}: "
+                f"{sec['key']}, {sec['tempo_bpm']:.0f} bpm{into}"
+            )
+    else:
+        out.print(f"  chords {symbols}")
     arrangement = report.get("arrangement")
     if arrangement:
         parts = ", ".join(f"{p} {i['name']}" for p, i in arrangement["instruments"].items())
@@ -189,6 +181,7 @@ def build_cli() -> typer.Typer:
     from image2music.cli.data_cmd import build_data_cli
     from image2music.cli.evaluate_cmd import build_evaluate_cli
     from image2music.cli.one_line import OneLineGroup
+    from image2music.cli.sequence_cmd import sequence, video
     from image2music.cli.serve_cmd import serve
     from image2music.cli.train_cmd import build_train_cli
 
@@ -202,6 +195,8 @@ def build_cli() -> typer.Typer:
     )
     app.callback()(main)
     app.command("compose")(compose)
+    app.command("sequence")(sequence)
+    app.command("video")(video)
     app.command("serve")(serve)
     app.add_typer(build_data_cli(), name="data", help="Build and inspect the training corpus.")
     app.add_typer(build_train_cli(), name="train", help="Train the networks (needs torch).")

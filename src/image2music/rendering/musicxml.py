@@ -1,5 +1,8 @@
 """MusicXML lead sheet through music21: the melody with chord symbols, title, tempo and key.
 
+Key and tempo changes (a sequence's sections) are written where they happen;
+notes and chord symbols are spelled in the key in force.
+
 One part, named after the melody's instrument: treble clef (bass clef when the
 melody sits below G3), the key with its mode, the time signature, a metronome
 mark, the melody spelled in the key
@@ -130,16 +133,23 @@ def musicxml_bytes(score: Score) -> bytes:
         pitches = sorted(n.pitch for n in score.melody.notes) or [60]
         low = pitches[len(pitches) // 2] < 55
         part.insert(0, clef.BassClef() if low else clef.TrebleClef())
-        part.insert(0, key.Key(_m21_name(pc_to_name(k.tonic_pc, key=k)), k.mode))
         part.insert(0, meter.TimeSignature(f"{ts.numerator}/{ts.denominator}"))
-        part.insert(0, tempo.MetronomeMark(number=round(score.tempo_bpm, 2)))
+        for at, kk in [(0, k)] + [(c.start_ticks, c.key) for c in score.key_changes]:
+            mark = key.Key(_m21_name(pc_to_name(kk.tonic_pc, key=kk)), kk.mode)
+            part.insert(Fraction(at, tpb), mark)
+        tempos = [(0, score.tempo_bpm)] + [
+            (c.start_ticks, c.tempo_bpm) for c in score.tempo_changes
+        ]
+        for at, bpm in tempos:
+            part.insert(Fraction(at, tpb), tempo.MetronomeMark(number=round(bpm, 2)))
         now = 0
         for n in score.melody.notes:
             if n.start_ticks > now:
                 part.insert(
                     Fraction(now, tpb), note.Rest(quarterLength=Fraction(n.start_ticks - now, tpb))
                 )
-            m21 = note.Note(_pitch(n.pitch, k), quarterLength=Fraction(n.duration_ticks, tpb))
+            here = score.key_at(n.start_ticks)
+            m21 = note.Note(_pitch(n.pitch, here), quarterLength=Fraction(n.duration_ticks, tpb))
             m21.volume.velocity = n.velocity
             part.insert(Fraction(n.start_ticks, tpb), m21)
             now = n.end_ticks
@@ -154,7 +164,8 @@ def musicxml_bytes(score: Score) -> bytes:
             measure = measures.getElementAtOrBefore(offset, [stream.Measure])
             if measure is None:
                 raise OutputError(f"no bar at beat {float(offset):g}")
-            measure.insert(offset - Fraction(measure.offset), _chord_symbol(tc.chord, k))
+            symbol = _chord_symbol(tc.chord, score.key_at(tc.start_ticks))
+            measure.insert(offset - Fraction(measure.offset), symbol)
         data: bytes = GeneralObjectExporter(notated).parse()
     except (Music21Exception, ValueError, TypeError, AttributeError) as e:
         raise OutputError(f"music21 could not write MusicXML: {e}") from e
