@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import itertools
 import os
 from collections.abc import Callable
 from dataclasses import replace
@@ -28,6 +29,7 @@ from image2music.types import (
     ImageFeatures,
     Key,
     Melody,
+    Note,
     Progression,
     TimedChord,
     TimeSignature,
@@ -45,6 +47,8 @@ __all__ = [
     "compose",
     "compose_features",
     "load_picture",
+    "phrase_pair",
+    "return_opening",
     "write_body",
 ]
 
@@ -333,10 +337,14 @@ def write_body(
 
     One section is one progression and its melody. More alternate two
     progressions, A (verse-like) and B (chorus-like, with a livelier melody,
-    :data:`~.arrangement.form.CHORUS_LIFT`), each section with its own melody.
-    A section of another length up to 16 bars (2, 6, 10, ...) is the start of
-    the next longer progression the generator writes (4, 8 or 16 bars), closed
-    by an authentic cadence (V7, I) in its last bar.
+    :data:`~.arrangement.form.CHORUS_LIFT`), with a bridge C from five
+    sections on (:func:`~.arrangement.form.section_layout`), each section with
+    its own melody.
+    A 16-bar section is two related 8-bar phrases (:func:`phrase_pair`,
+    :func:`return_opening`). A section of another length up to 16 bars (2,
+    6, 10, ...) is the start of the next longer progression the generator
+    writes (4, 8 or 16 bars), closed by an authentic cadence (V7, I) in its
+    last bar.
 
     Args:
         harmony: The chord generator.
@@ -353,29 +361,118 @@ def write_body(
     Returns:
         The progression and the melody, end to end.
     """
-    from image2music.arrangement.form import CHORUS_LIFT, join_sections, section_layout
+    from image2music.arrangement.form import (
+        BRIDGE_SHIFT,
+        CHORUS_LIFT,
+        join_sections,
+        section_layout,
+    )
 
     harmony_rng, melody_rng, variation_rng, chorus_rng = rngs
     bars = min(b for b in (4, 8, 16) if b >= form.section_bars)
     count = form.sections
-    verse = harmony.generate(emotion, key, bars, harmony_rng, time_signature)
+
+    def chords_for(mood: Emotion, rng: np.random.Generator) -> Progression:
+        if bars == 16:  # two related 8-bar phrases
+            return phrase_pair(harmony.generate(mood, key, 8, rng, time_signature))
+        return harmony.generate(mood, key, bars, rng, time_signature)
+
+    def tune(chords: Progression, mood: Emotion, rng: np.random.Generator) -> Melody:
+        melody = melody_gen.generate(chords, mood, rng)
+        return return_opening(melody, chords) if bars == 16 else melody
+
+    verse = chords_for(emotion, harmony_rng)
     if form.section_bars < bars:
         verse = _first_bars(verse, form.section_bars)
     last = lead_out if lead_out is not None else (lambda p: p)
     first = last(verse) if count == 1 else verse
-    melody = melody_gen.generate(first, emotion, melody_rng)
+    melody = tune(first, emotion, melody_rng)
     if count == 1:
         return first, melody
-    chorus = harmony.generate(emotion, key, bars, chorus_rng, time_signature)
+    chorus = chords_for(emotion, chorus_rng)
     lifted = Emotion(emotion.valence, min(1.0, emotion.arousal + CHORUS_LIFT))
     sections = [(verse, melody)]
     layout = section_layout(count)
+    moods = {"A": (verse, emotion), "B": (chorus, lifted)}
+    if "C" in layout:  # drawn after the chorus, so verse and chorus stay as they were
+        shift = -BRIDGE_SHIFT if emotion.valence >= 0 else BRIDGE_SHIFT
+        bridge_mood = Emotion(max(-1.0, min(1.0, emotion.valence + shift)), emotion.arousal)
+        moods["C"] = (chords_for(bridge_mood, chorus_rng), bridge_mood)
     for i, letter in enumerate(layout[1:], start=1):
-        chords, mood = (verse, emotion) if letter == "A" else (chorus, lifted)
+        chords, mood = moods[letter]
         if i == count - 1:
             chords = last(chords)
-        sections.append((chords, melody_gen.generate(chords, mood, variation_rng)))
+        sections.append((chords, tune(chords, mood, variation_rng)))
     return join_sections(sections)
+
+
+def phrase_pair(phrase: Progression) -> Progression:
+    """16 bars from 8: an antecedent ending on a half cadence, then the phrase as written.
+
+    The antecedent's last bar becomes a pre-dominant (ii in major, iv in
+    minor) and the dominant (V), an open ending; the consequent repeats the
+    progression and closes on the tonic, so the second phrase answers the first.
+
+    Args:
+        phrase: An 8-bar progression that opens on the tonic and closes on it.
+
+    Returns:
+        The 16-bar progression.
+    """
+    from image2music.theory import diatonic_chord
+    from image2music.types import Chord
+
+    key, bar = phrase.key, phrase.bar_ticks
+    cut = (phrase.bars - 1) * bar
+    pre = diatonic_chord(key, 2 if key.is_major else 4)
+    dominant = Chord((key.tonic_pc + 7) % 12, "maj")
+    half = bar // 2
+    antecedent = [
+        TimedChord(tc.chord, tc.start_ticks, min(tc.end_ticks, cut) - tc.start_ticks)
+        for tc in phrase.chords
+        if tc.start_ticks < cut
+    ] + [TimedChord(pre, cut, half), TimedChord(dominant, cut + half, bar - half)]
+    offset = phrase.total_ticks
+    consequent = [
+        TimedChord(tc.chord, tc.start_ticks + offset, tc.duration_ticks) for tc in phrase.chords
+    ]
+    return Progression(
+        key,
+        tuple(antecedent + consequent),
+        2 * phrase.bars,
+        phrase.time_signature,
+        phrase.ticks_per_beat,
+    )
+
+
+#: Bars of the opening that the consequent phrase of a 16-bar section repeats.
+RETURN_BARS = 2
+
+
+def return_opening(melody: Melody, chords: Progression) -> Melody:
+    """The second 8-bar phrase starts with the first phrase's opening bars.
+
+    The melody's first :data:`RETURN_BARS` bars are played again at bar 9
+    (over the same chords: the consequent repeats the progression), in place
+    of what was written there, so 16 bars return to their opening idea.
+    """
+    bar = chords.bar_ticks
+    half = chords.total_ticks // 2
+    span = RETURN_BARS * bar
+    opening = [n for n in melody.notes if n.start_ticks < span]
+    kept = [n for n in melody.notes if not half <= n.start_ticks < half + span]
+    again = [
+        Note(n.pitch, n.start_ticks + half, min(n.duration_ticks, span - n.start_ticks), n.velocity)
+        for n in opening
+    ]
+    notes = sorted(kept + again, key=lambda n: n.start_ticks)
+    fixed = [  # a note held into the next one is shortened (the melody stays monophonic)
+        Note(n.pitch, n.start_ticks, nxt.start_ticks - n.start_ticks, n.velocity)
+        if nxt.start_ticks < n.end_ticks
+        else n
+        for n, nxt in itertools.pairwise(notes)
+    ]
+    return Melody(tuple(fixed + notes[-1:]), melody.ticks_per_beat)
 
 
 def _first_bars(progression: Progression, bars: int) -> Progression:

@@ -75,7 +75,8 @@ def test_join_sections_plays_them_end_to_end() -> None:
     assert second == [tc.chord for tc in other.chords]
     third = [n for n in mel.notes if n.start_ticks >= 2 * span]
     assert [n.pitch for n in third] == [n.pitch for n in b.notes]
-    assert section_layout(1) == "A" and section_layout(5) == "ABABA"
+    assert section_layout(1) == "A" and section_layout(4) == "ABAB"
+    assert section_layout(5) == "ABACB" and section_layout(6) == "ABABCB"
 
 
 def test_long_pieces_have_two_progressions_and_no_repeated_section() -> None:

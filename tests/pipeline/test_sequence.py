@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import itertools
 import json
+import re
 from pathlib import Path
 
 import mido
@@ -135,3 +136,39 @@ def test_musicxml_marks_each_key_and_tempo(three: Composition) -> None:
     keys = 1 + sum(1 for a, b in itertools.pairwise(sections) if a["key"] != b["key"])
     assert text.count("<key") == keys
     assert text.count("<metronome") >= len({s["tempo_bpm"] for s in sections})
+
+
+def test_a_long_piece_has_a_bridge_and_layers_that_enter() -> None:
+    from image2music import compose
+
+    c = compose(BRIGHT, duration_sec=240, seed=1)
+    form = c.report["arrangement"]["form"]
+    letters = form["layout"].split()
+    assert "C" in letters and letters[-1] == "B" and len(letters) >= 5
+    assert [p["letter"] for p in form["plan"]] == letters
+    assert "without drums and pad" in form["plan"][0]["plays"]
+    section = form["section_bars"] * c.score.progression.bar_ticks
+    for track in c.score.tracks:
+        if track.name in ("Drums", "Pad"):
+            assert min(n.start_ticks for n in track.notes) >= section - 60  # humanised
+    assert any(re.match(r"section \d+ \(C\): bridge", line) for line in c.report["why"])
+
+
+def test_sixteen_bars_are_two_related_phrases() -> None:
+    from image2music import compose
+    from image2music.theory import roman_numeral
+
+    c = compose(BRIGHT, bars=16, seed=2)
+    prog, bar = c.score.progression, c.score.progression.bar_ticks
+    key = prog.key
+    eighth_bar = [
+        roman_numeral(tc.chord, key) for tc in prog.chords if 7 * bar <= tc.start_ticks < 8 * bar
+    ]
+    assert eighth_bar[-1] == "V"  # the antecedent ends open, on a half cadence
+    assert roman_numeral(prog.chords[-1].chord, key) == "I"
+    tune = c.score.melody.notes
+    opening = [(n.pitch, n.start_ticks) for n in tune if n.start_ticks < 2 * bar]
+    answer = [
+        (n.pitch, n.start_ticks - 8 * bar) for n in tune if 8 * bar <= n.start_ticks < 10 * bar
+    ]
+    assert opening and answer == opening

@@ -36,6 +36,7 @@ from image2music.arrangement.instruments import (
     choose_instruments,
     parse_instruments,
 )
+from image2music.arrangement.layers import SectionPlan, apply_layers, plan_layers
 from image2music.arrangement.patterns import NEUTRAL_VELOCITY, pattern_for, play_pattern
 from image2music.arrangement.plan import MusicPlan
 from image2music.arrangement.styles import Style, get_style
@@ -107,9 +108,16 @@ class ArrangementChoice:
     articulation: Articulation = field(
         default_factory=lambda: Articulation(1.0, False, "as written")
     )
+    layers: tuple[SectionPlan, ...] = ()
 
-    def to_report(self) -> dict[str, Any]:
-        """The ``arrangement`` object of the report (see ``docs/report.md``)."""
+    def to_report(self, bar_ticks: int = 1920) -> dict[str, Any]:
+        """The ``arrangement`` object of the report (see ``docs/report.md``).
+
+        Args:
+            bar_ticks: Length of a bar, to number the sections' first bars
+                (default 1920: 4/4 at 480 ticks a beat).
+        """
+        bar = bar_ticks
         reg = {**REGISTERS[self.register], **self.ranges}
         return {
             "style": self.style.name,
@@ -146,6 +154,10 @@ class ArrangementChoice:
                 "sections": self.form.sections,
                 "layout": " ".join(section_layout(self.form.sections)),
                 "reason": self.form.reason,
+                "plan": [
+                    {"letter": p.letter, "start_bar": p.start_ticks // bar + 1, "plays": p.words}
+                    for p in self.layers
+                ],
             },
             "ending": {
                 "extra_bars": ENDING_BARS,
@@ -169,6 +181,7 @@ class ArrangementChoice:
             f"register {self.register}: {self.register_reason}",
             f"articulation {self.articulation.reason}",
             f"form: {self.form.reason}",
+            *(f"section {i + 1} ({p.letter}): {p.words}" for i, p in enumerate(self.layers)),
         ]
 
 
@@ -378,6 +391,9 @@ def arrange(
         )
         parts["drums"] = dyn.apply(hits, "drums")
 
+    shape = form or Form(progression.bars, 1, f"{progression.bars} bars as asked")
+    layers = plan_layers(section_layout(shape.sections), shape.section_bars * bar, bar)
+    parts = {part: apply_layers(notes, part, layers) for part, notes in parts.items()}
     arranged_melody = Melody(tuple(parts["melody"]), mel.ticks_per_beat)
     articulation = articulation_for(emotion)  # how it is played; the notation stays as written
     timing = round(chosen_style.timing_ms * plan.tempo_bpm * tpb / 60000.0)
@@ -419,7 +435,8 @@ def arrange(
         timing_ticks=timing,
         velocity_jitter=chosen_style.velocity_jitter,
         swing_ticks=swing_ticks,
-        form=form or Form(progression.bars, 1, f"{progression.bars} bars as asked"),
+        form=shape,
         articulation=articulation,
+        layers=layers,
     )
     return Arrangement(prog, arranged_melody, tuple(tracks), choice)

@@ -18,10 +18,13 @@ tempo moves further, never outside :data:`TEMPO_RANGE_BPM`, and the reason
 says so.
 
 **Sections.** Two or more sections alternate two progressions, a verse-like
-A and a chorus-like B (:func:`section_layout`: A B A B ...); every section
-gets its own melody (the B melodies are written a little livelier, see
+A and a chorus-like B (:func:`section_layout`: A B A B ...); from five
+sections on, a bridge C (a third progression, its mood shifted by
+:data:`BRIDGE_SHIFT`) comes before the last chorus. Every section gets its
+own melody (the B melodies are written a little livelier, see
 :data:`CHORUS_LIFT`), so the harmony returns while no section repeats
-another note for note.
+another note for note; the arrangement varies them further
+(:mod:`.layers`: layers entering, a louder chorus, a build).
 
 **Ending.** One extra bar: the final chord is held a bar longer, and the
 melody's last note moves to the nearest tonic (if it is not one) and is held
@@ -38,6 +41,7 @@ from dataclasses import dataclass
 from image2music.types import Key, Melody, Note, Progression, TimedChord, TimeSignature
 
 __all__ = [
+    "BRIDGE_SHIFT",
     "CHORUS_LIFT",
     "ENDING_BARS",
     "TEMPO_RANGE_BPM",
@@ -53,6 +57,9 @@ __all__ = [
 ENDING_BARS = 1
 #: Arousal added for the melodies of B sections (denser, higher: the chorus lifts).
 CHORUS_LIFT = 0.25
+#: The bridge's mood: valence moved this far towards the other side (a bright
+#: piece's bridge darkens, a dark piece's brightens), for its chords and melody.
+BRIDGE_SHIFT = 0.6
 #: How far the tempo may move from the planned one to make a duration exact (8 %).
 TEMPO_SLACK = 0.08
 #: Tempos a duration may never push the piece beyond, in bpm.
@@ -153,12 +160,16 @@ def form_for(
 
 
 def section_layout(sections: int) -> str:
-    """Letters of the sections: ``A`` (verse-like) and ``B`` (chorus-like), alternating.
+    """Letters of the sections: ``A`` (verse-like), ``B`` (chorus-like), ``C`` (bridge).
 
-    One section is ``A``; more alternate ``A B A B ...``, so a piece of two or
-    more sections has two progressions.
+    One section is ``A``; up to four alternate ``A B A B``; from five on, the
+    last two are a bridge and a last chorus (``A B A C B``, ``A B A B C B``, ...),
+    so the piece leaves its two progressions once before it returns.
     """
-    return "".join("AB"[i % 2] for i in range(max(1, sections)))
+    n = max(1, sections)
+    if n < 5:
+        return "".join("AB"[i % 2] for i in range(n))
+    return "".join("AB"[i % 2] for i in range(n - 2)) + "CB"
 
 
 def join_sections(sections: Sequence[tuple[Progression, Melody]]) -> tuple[Progression, Melody]:

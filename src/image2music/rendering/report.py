@@ -195,7 +195,7 @@ def build_report(
         from image2music.arrangement.form import ENDING_BARS
 
         ending_bars = ENDING_BARS
-        extra["arrangement"] = arrangement.to_report()
+        extra["arrangement"] = arrangement.to_report(score.progression.bar_ticks)
         why += arrangement.reasons()
     for section in sections or ():
         into = section["transition"]
