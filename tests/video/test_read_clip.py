@@ -118,3 +118,25 @@ def test_too_short_and_too_long(tmp_path: Path) -> None:
         VideoError, match=r"long\.mp4: .*at most 600 s|long\.mp4: longer than 600 s"
     ):
         read_clip(long)
+
+
+def test_a_dissolve_is_a_cut_at_its_middle(tmp_path: Path) -> None:
+    from tests.clips import stills
+
+    a, b, _ = stills()
+    fade = 25  # one second at 25 fps
+    frames = [a] * 100 + [
+        ((1 - (k + 0.5) / fade) * a + (k + 0.5) / fade * b).astype(np.uint8) for k in range(fade)
+    ] + [b] * 100  # fmt: skip
+    path = write_clip(tmp_path / "dissolve.mp4", frames, [0.04] * len(frames))
+    clip = read_clip(path)
+    assert [s.start_sec for s in clip.scenes] == pytest.approx([0.0, 4.5], abs=0.3)
+
+
+def test_a_steady_pan_is_one_scene(tmp_path: Path) -> None:
+    from tests.clips import stills
+
+    wide = np.concatenate(stills()[:1] * 2, axis=1)  # 640 px wide
+    frames = [np.ascontiguousarray(wide[:, x : x + 320]) for x in range(0, 320, 2)]
+    path = write_clip(tmp_path / "pan.mp4", frames, [0.04] * len(frames))
+    assert len(read_clip(path).scenes) == 1

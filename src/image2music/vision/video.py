@@ -2,8 +2,10 @@
 
 Decoding is PyAV's (FFmpeg inside its wheels; the ``video`` extra), so MP4,
 MOV, WebM, MKV and animated GIF need no system install. The clip is decoded
-once, with FFmpeg's frame threads; only sampled frames are converted, at a
-small size:
+once, as cheaply as thumbnails allow: frames that no other frame refers to
+are skipped (``skip_frame=NONREF``), the deblocking filter is off, and H.264
+uses slice threads (faster than frame threads on two cores). Only sampled
+frames are converted, at a small size:
 
 * every :data:`CUT_FPS`-th of a second a 64 x 36-ish frame for the cut
   detector, so a cut is placed within ``1 / CUT_FPS`` s (0.1 s);
@@ -12,8 +14,13 @@ small size:
 
 **Cuts** are found like PySceneDetect's ``ContentDetector``: the mean absolute
 change of hue, saturation and value (0..255 each) between consecutive sampled
-frames; a change above :data:`CUT_THRESHOLD` (27, its default) is a cut, and
-scenes shorter than ``min_scene_sec`` are merged into the scene before.
+frames; a change above :data:`CUT_THRESHOLD` (27, its default) is a cut.
+**Dissolves** (cross-fades, which change little from frame to frame) are
+found from the change across a :data:`DISSOLVE_SEC` window: a peak above
+:data:`DISSOLVE_THRESHOLD` that rises :data:`DISSOLVE_RISE` above the change a
+window away on both sides (a steady pan does not). Scenes shorter than
+``min_scene_sec`` are merged into the scene before.
+``benchmarks/bench_cuts.py`` measures both against PySceneDetect.
 
 **Limits**: a clip of at most :data:`MAX_CLIP_SEC` seconds (10 minutes), at
 least :data:`MIN_CLIP_SEC`; a file without a video stream, a truncated or
@@ -26,6 +33,7 @@ from __future__ import annotations
 import io
 import itertools
 import os
+from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -39,6 +47,7 @@ from image2music.errors import MissingDependencyError, VideoError
 __all__ = [
     "CUT_FPS",
     "CUT_THRESHOLD",
+    "DISSOLVE_SEC",
     "FRAME_FPS",
     "FRAME_SIDE_PX",
     "MAX_CLIP_SEC",
@@ -63,6 +72,12 @@ FRAME_FPS = 1.0
 FRAME_SIDE_PX = 320
 #: Mean HSV change (0..255) above which two frames are in different scenes.
 CUT_THRESHOLD = 27.0
+#: Window over which a dissolve (a cross-fade between scenes) is measured, in seconds.
+DISSOLVE_SEC = 1.2
+#: Change across the window above which a peak may be a dissolve (twice a cut's).
+DISSOLVE_THRESHOLD = 2 * CUT_THRESHOLD
+#: How far a dissolve's peak must rise above the window's change a window away.
+DISSOLVE_RISE = 20.0
 #: Frames of a scene whose emotions are averaged.
 FRAMES_PER_SCENE = 3
 #: File name endings of the clips the CLI accepts.
@@ -145,6 +160,7 @@ def find_cuts(
     threshold: float = CUT_THRESHOLD,
     min_scene_sec: float = MIN_CLIP_SEC,
     end_sec: float,
+    spans: list[float] | None = None,
 ) -> list[float]:
     """Times where a new scene starts (module docstring); scenes stay ``min_scene_sec`` long.
 
@@ -155,17 +171,45 @@ def find_cuts(
         min_scene_sec: Shortest scene; a cut closer than this to the previous
             cut (or to the clip's start or end) is dropped.
         end_sec: Length of the clip.
+        spans: Content change across :data:`DISSOLVE_SEC` centred on each
+            sampled frame (0 where the window does not fit), for dissolves;
+            ``None`` finds hard cuts only.
 
     Returns:
         The cut times, increasing, excluding 0 and the end.
     """
+    found = [
+        (t, i) for i, (t, c) in enumerate(zip(times_sec, changes, strict=True)) if c > threshold
+    ]
+    if spans is not None:  # a window straddling a hard cut is no dissolve
+        hard = [i for _, i in found]
+        reach = round(DISSOLVE_SEC * CUT_FPS)
+        found += [
+            (times_sec[i], i)
+            for i in _dissolves(spans)
+            if not any(abs(i - j) <= reach for j in hard)
+        ]
     cuts: list[float] = []
     last = 0.0
-    for t, change in zip(times_sec, changes, strict=True):
-        if change > threshold and t - last >= min_scene_sec and end_sec - t >= min_scene_sec:
+    for t, _ in sorted(found):
+        if t - last >= min_scene_sec and end_sec - t >= min_scene_sec:
             cuts.append(t)
             last = t
     return cuts
+
+
+def _dissolves(spans: list[float]) -> list[int]:
+    """Samples where a gradual change peaks: a bump in ``spans`` above its surroundings."""
+    reach = round(DISSOLVE_SEC * CUT_FPS / 2)
+    out = []
+    for i in range(2 * reach, len(spans) - 2 * reach):
+        here = spans[i]
+        if here < DISSOLVE_THRESHOLD or here < max(spans[i - reach : i + reach + 1]):
+            continue
+        around = max(spans[i - 2 * reach], spans[i + 2 * reach])
+        if here - around >= DISSOLVE_RISE:
+            out.append(i)
+    return out
 
 
 def _open(source: str | os.PathLike[str] | bytes, name: str) -> Any:
@@ -219,7 +263,7 @@ def read_clip(
         if not container.streams.video:
             raise VideoError(f"{shown}: has no video stream")
         stream = container.streams.video[0]
-        stream.thread_type = "AUTO"
+        _fast_decoding(stream)
         declared = _declared_seconds(container, stream)
         if declared is not None and declared > MAX_CLIP_SEC:
             raise VideoError(
@@ -231,6 +275,14 @@ def read_clip(
         raise VideoError(f"{shown}: the video cannot be decoded ({_short(e)})") from e
     finally:
         container.close()
+
+
+def _fast_decoding(stream: Any) -> None:
+    """Decode only what the thumbnails need (see the module docstring)."""
+    stream.codec_context.skip_frame = "NONREF"  # frames no other frame refers to
+    stream.codec_context.options = {"skip_loop_filter": "all"}  # no deblocking
+    # Slice threads beat frame threads for H.264 on two cores (benchmarks/bench_sequence.py).
+    stream.thread_type = "SLICE" if stream.codec_context.name == "h264" else "AUTO"
 
 
 def _declared_seconds(container: Any, stream: Any) -> float | None:
@@ -261,6 +313,9 @@ def _decode(
     changes: list[float] = []
     kept: list[tuple[float, NDArray[np.uint8]]] = []
     previous: NDArray[np.uint8] | None = None
+    reach = round(DISSOLVE_SEC * CUT_FPS / 2)
+    window: deque[NDArray[np.uint8]] = deque(maxlen=2 * reach + 1)
+    spans: list[float] = [0.0] * reach
     next_cut, next_keep = 0.0, 0.0
     end = 0.0
     first: float | None = None
@@ -285,6 +340,9 @@ def _decode(
             times.append(t)
             changes.append(0.0 if previous is None else content_change(previous, small))
             previous = small
+            window.append(small)
+            if len(window) == window.maxlen:  # the change across the window, at its middle
+                spans.append(content_change(window[0], window[-1]))
             while next_cut <= t + 1e-6:  # a fixed grid: samples do not drift
                 next_cut += 1.0 / CUT_FPS
         if t + 1e-6 >= next_keep:
@@ -303,7 +361,10 @@ def _decode(
         raise VideoError(
             f"{name}: {end:.2f} s long; a clip needs at least {MIN_CLIP_SEC:g} s of video"
         )
-    cuts = find_cuts(times, changes, threshold=threshold, min_scene_sec=min_scene_sec, end_sec=end)
+    spans += [0.0] * (len(times) - len(spans))
+    cuts = find_cuts(
+        times, changes, threshold=threshold, min_scene_sec=min_scene_sec, end_sec=end, spans=spans
+    )
     bounds = [0.0, *cuts, end]
     scenes = tuple(Scene(a, b, _scene_frames(kept, a, b)) for a, b in itertools.pairwise(bounds))
     return Clip(
