@@ -49,6 +49,7 @@ __all__ = [
     "load_picture",
     "phrase_pair",
     "return_opening",
+    "step",
     "write_body",
 ]
 
@@ -195,7 +196,7 @@ def compose(
         "detect_entities": detect_entities,
     }  # fmt: skip
     opts = replace(options or ComposeOptions(), **{k: v for k, v in given.items() if v is not None})
-    _step(progress, "analyse")
+    step(progress, "analyse")
     features, info = load_picture(
         image, opts.detect_entities, opts.detect_entities or opts.emotion == "learned"
     )
@@ -234,11 +235,11 @@ def compose_features(
     info = image_info or ImageInfo("image", "")
     est = estimator or estimator_for(opts.emotion)
 
-    _step(progress, "emotion")
+    step(progress, "emotion")
     estimated: Emotion = est.estimate(features)
     emotion = override_emotion(estimated, valence=opts.valence, arousal=opts.arousal)
 
-    _step(progress, "plan")
+    step(progress, "plan")
     plan = plan_music(
         emotion,
         features,
@@ -261,10 +262,10 @@ def compose_features(
     if form.tempo_bpm is not None:  # the duration sets the exact tempo
         plan = plan.with_tempo(form.tempo_bpm, f"to end exactly at {opts.duration_sec:g} s")
 
-    _step(progress, "harmony")
+    step(progress, "harmony")
     harmony = harmony_generator(opts.harmony)
     melody_gen = melody_generator(opts.melody)
-    _step(progress, "melody")
+    step(progress, "melody")
     progression, melody = write_body(
         harmony,
         melody_gen,
@@ -275,7 +276,7 @@ def compose_features(
         (harmony_rng, melody_rng, variation_rng, chorus_rng),
     )
 
-    _step(progress, "arrange")
+    step(progress, "arrange")
     title = Path(info.name).stem or "image2music"
     arranged = arrange(
         progression,
@@ -292,7 +293,7 @@ def compose_features(
     score = Score(arranged.progression, arranged.melody, plan.tempo_bpm, arranged.tracks, title)
     synth = choose_synth(opts.synth)
 
-    _step(progress, "report")
+    step(progress, "report")
     report = build_report(
         image=info,
         features=features,
@@ -502,6 +503,7 @@ def _first_bars(progression: Progression, bars: int) -> Progression:
     )
 
 
-def _step(progress: ProgressCallback | None, stage: str) -> None:
+def step(progress: ProgressCallback | None, stage: str) -> None:
+    """Tell ``progress`` (if any) that ``stage`` of :data:`STAGES` starts."""
     if progress is not None:
         progress(stage, STAGES.index(stage), len(STAGES))

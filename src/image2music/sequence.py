@@ -39,10 +39,10 @@ from image2music.emotion.override import override_emotion
 from image2music.errors import ConfigError
 from image2music.options import MAX_DURATION_SEC, ComposeOptions
 from image2music.pipeline import (
-    STAGES,
     ImageSource,
     ProgressCallback,
     load_picture,
+    step,
     write_body,
 )
 from image2music.rendering.report import ImageInfo, ModelInfo, build_report
@@ -131,7 +131,7 @@ def compose_sequence(
     if count > MAX_PICTURES:
         raise ConfigError(f"a sequence takes at most {MAX_PICTURES} pictures, got {count}")
     seconds = _shares(count, seconds_each, opts.duration_sec)
-    _step(progress, "analyse")
+    step(progress, "analyse")
     content = opts.detect_entities or opts.emotion == "learned"
     pictures = []
     for i, image in enumerate(images, start=1):
@@ -215,11 +215,11 @@ def compose_sections(
 
     opts = options
     est = estimator or estimator_for(opts.emotion)
-    _step(progress, "emotion")
+    step(progress, "emotion")
     estimated = [_mean_emotion([est.estimate(f) for f in (p.features, *p.more)]) for p in pictures]
     moods = [override_emotion(e, valence=opts.valence, arousal=opts.arousal) for e in estimated]
 
-    _step(progress, "plan")
+    step(progress, "plan")
     fixed_key = parse_key(opts.key) if opts.key else None
     own = [
         plan_music(m, p.features, key=fixed_key, mode=opts.mode, tempo_bpm=opts.tempo_bpm)
@@ -271,7 +271,7 @@ def compose_sections(
     streams = np.random.SeedSequence(opts.seed).spawn(len(pictures))
     last = len(pictures) - 1
     pieces = []
-    _step(progress, "harmony")
+    step(progress, "harmony")
     for i, (mood, plan, time) in enumerate(zip(moods, plans, timeline, strict=True)):
         h_rng, m_rng, a_rng, v_rng, c_rng = (np.random.default_rng(s) for s in streams[i].spawn(5))
         form = _section_form(time.bars)
@@ -303,11 +303,11 @@ def compose_sections(
             ending=i == last,
         )
         pieces.append(arranged)
-    _step(progress, "arrange")
+    step(progress, "arrange")
     score, starts = _join(pieces, plans, timeline, programs, title)
     synth = choose_synth(opts.synth)
 
-    _step(progress, "report")
+    step(progress, "report")
     sections = _sections_report(
         pictures, moods, plans, timeline, transitions, key_reasons, score, starts
     )
@@ -532,8 +532,3 @@ def _sections_report(
             }
         )
     return out
-
-
-def _step(progress: ProgressCallback | None, stage: str) -> None:
-    if progress is not None:
-        progress(stage, STAGES.index(stage), len(STAGES))

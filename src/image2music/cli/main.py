@@ -84,22 +84,12 @@ def compose(
     **option_values: Any,
 ) -> None:
     """Compose music for pictures: writes NAME.mid, .wav, .json and .png per picture."""
-    from rich.console import Console
     from rich.markup import escape
 
-    from image2music.cli.writing import compose_and_write, parse_formats
-    from image2music.errors import Image2MusicError
-    from image2music.options import options_from
+    from image2music.cli.writing import compose_and_write, start_command
     from image2music.pipeline import compose as run_compose
 
-    out = Console(quiet=quiet, highlight=False, soft_wrap=True)
-    err = Console(stderr=True, highlight=False, soft_wrap=True)
-    try:
-        options = options_from(option_values, adapter="cli")
-        fmts = parse_formats(formats)
-    except Image2MusicError as e:
-        err.print(f"[bold red]error:[/] {escape(str(e))}")
-        raise typer.Exit(2) from None
+    out, err, options, fmts = start_command(option_values, formats, quiet=quiet)
 
     files = _expand(images)
     if not files:

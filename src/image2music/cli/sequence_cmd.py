@@ -41,23 +41,11 @@ def sequence(
     --duration is the whole piece's length, shared equally; --seconds-each gives
     each picture its seconds; without either every section has --bars bars.
     """
-    from rich.console import Console
-    from rich.markup import escape
-
     from image2music.cli.main import _expand, summary
-    from image2music.cli.writing import compose_and_write, parse_formats
-    from image2music.errors import Image2MusicError
-    from image2music.options import options_from
+    from image2music.cli.writing import compose_and_write, start_command
     from image2music.sequence import compose_sequence
 
-    out = Console(quiet=quiet, highlight=False, soft_wrap=True)
-    err = Console(stderr=True, highlight=False, soft_wrap=True)
-    try:
-        options = options_from(option_values, adapter="cli")
-        fmts = parse_formats(formats)
-    except Image2MusicError as e:
-        err.print(f"[bold red]error:[/] {escape(str(e))}")
-        raise typer.Exit(2) from None
+    out, err, options, fmts = start_command(option_values, formats, quiet=quiet)
     files = _expand(images)
     label = f"{len(files)} pictures"
     result, written, code = compose_and_write(
@@ -99,23 +87,13 @@ def video(
     **option_values: Any,
 ) -> None:
     """Compose a soundtrack for a video clip: as long as the clip, changing at its scene cuts."""
-    from rich.console import Console
-    from rich.markup import escape
-
     from image2music.cli.main import summary
-    from image2music.cli.writing import compose_and_write, parse_formats
-    from image2music.errors import Image2MusicError
-    from image2music.options import options_from
+    from image2music.cli.writing import compose_and_write, start_command
     from image2music.video import compose_video
 
-    out = Console(quiet=quiet, highlight=False, soft_wrap=True)
-    err = Console(stderr=True, highlight=False, soft_wrap=True)
-    try:
-        options = options_from(option_values, adapter="cli")
-        fmts = parse_formats(formats) + (["mp4"] if mux else [])
-    except Image2MusicError as e:
-        err.print(f"[bold red]error:[/] {escape(str(e))}")
-        raise typer.Exit(2) from None
+    out, err, options, fmts = start_command(
+        option_values, formats, quiet=quiet, extra=("mp4",) if mux else ()
+    )
 
     def make(progress: Any, say: Any) -> Any:
         def decoded(done: float, total: float) -> None:

@@ -8,15 +8,51 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from rich.console import Console
 
     from image2music.composition import Composition
+    from image2music.options import ComposeOptions
     from image2music.pipeline import ProgressCallback
 
-__all__ = ["compose_and_write", "parse_formats"]
+__all__ = ["compose_and_write", "parse_formats", "start_command"]
+
+
+def start_command(
+    option_values: dict[str, Any], formats: str, *, quiet: bool, extra: tuple[str, ...] = ()
+) -> tuple[Console, Console, ComposeOptions, list[str]]:
+    """The consoles, options and formats of a composing command; a bad one exits 2.
+
+    Args:
+        option_values: The compose options as the CLI named them.
+        formats: The ``--format`` list.
+        quiet: Print only errors.
+        extra: Formats added by the command (e.g. ``("mp4",)`` for ``--mux``).
+
+    Returns:
+        The output console, the error console, the options and the formats.
+
+    Raises:
+        typer.Exit: With code 2 after printing a one-line error.
+    """
+    import typer
+    from rich.console import Console
+    from rich.markup import escape
+
+    from image2music.errors import Image2MusicError
+    from image2music.options import options_from
+
+    out = Console(quiet=quiet, highlight=False, soft_wrap=True)
+    err = Console(stderr=True, highlight=False, soft_wrap=True)
+    try:
+        options = options_from(option_values, adapter="cli")
+        fmts = parse_formats(formats) + list(extra)
+    except Image2MusicError as e:
+        err.print(f"[bold red]error:[/] {escape(str(e))}")
+        raise typer.Exit(2) from None
+    return out, err, options, fmts
 
 
 def parse_formats(formats: str, extra: tuple[str, ...] = ()) -> list[str]:
