@@ -19,17 +19,9 @@ from image2music.version import __version__
 if TYPE_CHECKING:
     from collections.abc import Callable
 
-    from rich.console import Console
-
     from image2music.pipeline import ProgressCallback
 
-__all__ = ["build_cli", "run", "summary"]
-
-_AUDIO_SUFFIXES = frozenset({".wav", ".flac", ".ogg", ".mp3"})
-
-IMAGE_SUFFIXES = frozenset(
-    {".jpg", ".jpeg", ".png", ".webp", ".gif", ".tif", ".tiff", ".bmp", ".heic", ".heif", ".avif"}
-)
+__all__ = ["build_cli", "run"]
 
 
 def _version(value: bool) -> None:
@@ -45,21 +37,6 @@ def main(
     ] = False,
 ) -> None:
     """Turn a picture into an original piece of music that fits its mood."""
-
-
-def _expand(images: list[Path]) -> list[Path]:
-    """Files as given; folders expanded to the pictures inside them, sorted."""
-    out: list[Path] = []
-    for p in images:
-        if p.is_dir():
-            out.extend(
-                sorted(
-                    f for f in p.rglob("*") if f.is_file() and f.suffix.lower() in IMAGE_SUFFIXES
-                )
-            )
-        else:
-            out.append(p)
-    return out
 
 
 @with_compose_options
@@ -86,12 +63,17 @@ def compose(
     """Compose music for pictures: writes NAME.mid, .wav, .json and .png per picture."""
     from rich.markup import escape
 
-    from image2music.cli.writing import compose_and_write, start_command
+    from image2music.cli.writing import (
+        compose_and_write,
+        expand_pictures,
+        start_command,
+        summary,
+    )
     from image2music.pipeline import compose as run_compose
 
     out, err, options, fmts = start_command(option_values, formats, quiet=quiet)
 
-    files = _expand(images)
+    files = expand_pictures(images)
     if not files:
         err.print("[bold red]error:[/] no pictures found in " + escape(", ".join(map(str, images))))
         raise typer.Exit(2)
@@ -123,47 +105,6 @@ def compose(
         out.print(f"{len(files) - failures} of {len(files)} pictures composed")
     if failures:
         raise typer.Exit(worst)
-
-
-def summary(out: Console, label: str, report: dict[str, Any], written: list[Path]) -> None:
-    """Print what was composed and the files written."""
-    emotion = report["emotion"]
-    symbols = " ".join(str(c["symbol"]) for c in report["chords"])
-    out.print(f"[bold]{label}[/]: {report['image']['description']}")
-    out.print(
-        f"  mood   valence {emotion['valence']:+.2f}  arousal {emotion['arousal']:+.2f}"
-        f"  ({emotion['top_category']})"
-    )
-    ending = report.get("arrangement", {}).get("ending", {}).get("extra_bars", 0)
-    out.print(
-        f"  music  {report['key']}, {report['tempo_bpm']:g} bpm, {report['time_signature']},"
-        f" {report['bars']} bars{' + ending' if ending else ''}, {report['duration_sec']:.1f} s"
-    )
-    sections = report.get("sections", [])
-    if sections:
-        out.print(f"  {len(sections)} sections")
-        for sec in sections:
-            into = f", in by {sec['transition']['name']}" if sec["transition"] else ""
-            out.print(
-                f"    {sec['start_sec']:6.2f}–{sec['end_sec']:6.2f} s  {sec['source']}: "
-                f"{sec['key']}, {sec['tempo_bpm']:.0f} bpm{into}"
-            )
-    else:
-        out.print(f"  chords {symbols}")
-    arrangement = report.get("arrangement")
-    if arrangement:
-        parts = ", ".join(f"{p} {i['name']}" for p, i in arrangement["instruments"].items())
-        drums = arrangement["drums"]
-        beat = f"{drums['kit']} drums" if drums["on"] else "no drums"
-        out.print(
-            f"  sound  {parts}; {arrangement['accompaniment']['pattern']}, {beat}"
-            f" ({arrangement['style']} style)"
-        )
-        if "synth" in arrangement and any(p.suffix in _AUDIO_SUFFIXES for p in written):
-            out.print(f"  audio  {arrangement['synth']['name']} ({arrangement['synth']['reason']})")
-    out.print("  wrote")
-    for p in written:
-        out.print(f"    {p}")
 
 
 def build_cli() -> typer.Typer:

@@ -41,12 +41,16 @@ def sequence(
     --duration is the whole piece's length, shared equally; --seconds-each gives
     each picture its seconds; without either every section has --bars bars.
     """
-    from image2music.cli.main import _expand, summary
-    from image2music.cli.writing import compose_and_write, start_command
+    from image2music.cli.writing import (
+        compose_and_write,
+        expand_pictures,
+        start_command,
+        summary,
+    )
     from image2music.sequence import compose_sequence
 
     out, err, options, fmts = start_command(option_values, formats, quiet=quiet)
-    files = _expand(images)
+    files = expand_pictures(images)
     label = f"{len(files)} pictures"
     result, written, code = compose_and_write(
         err,
@@ -87,8 +91,7 @@ def video(
     **option_values: Any,
 ) -> None:
     """Compose a soundtrack for a video clip: as long as the clip, changing at its scene cuts."""
-    from image2music.cli.main import summary
-    from image2music.cli.writing import compose_and_write, start_command
+    from image2music.cli.writing import compose_and_write, start_command, summary
     from image2music.video import compose_video
 
     out, err, options, fmts = start_command(

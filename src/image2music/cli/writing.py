@@ -1,4 +1,4 @@
-"""Compose and write with one-line errors: shared by ``compose``, ``sequence`` and ``video``.
+"""Compose, write and summarise with one-line errors, for ``compose``, ``sequence``, ``video``.
 
 Exit codes: 2 for a bad picture or clip, a bad option, or an output place
 that cannot take the files; 1 for any other failure inside image2music.
@@ -17,7 +17,20 @@ if TYPE_CHECKING:
     from image2music.options import ComposeOptions
     from image2music.pipeline import ProgressCallback
 
-__all__ = ["compose_and_write", "parse_formats", "start_command"]
+__all__ = [
+    "IMAGE_SUFFIXES",
+    "compose_and_write",
+    "expand_pictures",
+    "parse_formats",
+    "start_command",
+    "summary",
+]
+
+_AUDIO_SUFFIXES = frozenset({".wav", ".flac", ".ogg", ".mp3"})
+
+IMAGE_SUFFIXES = frozenset(
+    {".jpg", ".jpeg", ".png", ".webp", ".gif", ".tif", ".tiff", ".bmp", ".heic", ".heif", ".avif"}
+)
 
 
 def start_command(
@@ -129,3 +142,59 @@ def compose_and_write(
         err.print(f"[bold red]error:[/] {escape(label)}: {escape(str(e))}")
         return None, [], 1
     return result, list(written.values()), 0
+
+
+def expand_pictures(images: list[Path]) -> list[Path]:
+    """Files as given; folders expanded to the pictures inside them, sorted."""
+    out: list[Path] = []
+    for p in images:
+        if p.is_dir():
+            out.extend(
+                sorted(
+                    f for f in p.rglob("*") if f.is_file() and f.suffix.lower() in IMAGE_SUFFIXES
+                )
+            )
+        else:
+            out.append(p)
+    return out
+
+
+def summary(out: Console, label: str, report: dict[str, Any], written: list[Path]) -> None:
+    """Print what was composed and the files written."""
+    emotion = report["emotion"]
+    symbols = " ".join(str(c["symbol"]) for c in report["chords"])
+    out.print(f"[bold]{label}[/]: {report['image']['description']}")
+    out.print(
+        f"  mood   valence {emotion['valence']:+.2f}  arousal {emotion['arousal']:+.2f}"
+        f"  ({emotion['top_category']})"
+    )
+    ending = report.get("arrangement", {}).get("ending", {}).get("extra_bars", 0)
+    out.print(
+        f"  music  {report['key']}, {report['tempo_bpm']:g} bpm, {report['time_signature']},"
+        f" {report['bars']} bars{' + ending' if ending else ''}, {report['duration_sec']:.1f} s"
+    )
+    sections = report.get("sections", [])
+    if sections:
+        out.print(f"  {len(sections)} sections")
+        for sec in sections:
+            into = f", in by {sec['transition']['name']}" if sec["transition"] else ""
+            out.print(
+                f"    {sec['start_sec']:6.2f}–{sec['end_sec']:6.2f} s  {sec['source']}: "
+                f"{sec['key']}, {sec['tempo_bpm']:.0f} bpm{into}"
+            )
+    else:
+        out.print(f"  chords {symbols}")
+    arrangement = report.get("arrangement")
+    if arrangement:
+        parts = ", ".join(f"{p} {i['name']}" for p, i in arrangement["instruments"].items())
+        drums = arrangement["drums"]
+        beat = f"{drums['kit']} drums" if drums["on"] else "no drums"
+        out.print(
+            f"  sound  {parts}; {arrangement['accompaniment']['pattern']}, {beat}"
+            f" ({arrangement['style']} style)"
+        )
+        if "synth" in arrangement and any(p.suffix in _AUDIO_SUFFIXES for p in written):
+            out.print(f"  audio  {arrangement['synth']['name']} ({arrangement['synth']['reason']})")
+    out.print("  wrote")
+    for p in written:
+        out.print(f"    {p}")
