@@ -290,7 +290,10 @@ def compose_features(
         drums=opts.drums,
         form=form,
     )
-    score = Score(arranged.progression, arranged.melody, plan.tempo_bpm, arranged.tracks, title)
+    room = arranged.choice.mix.room if arranged.choice.mix is not None else "room"
+    score = Score(
+        arranged.progression, arranged.melody, plan.tempo_bpm, arranged.tracks, title, room=room
+    )
     synth = choose_synth(opts.synth)
 
     step(progress, "report")

@@ -47,6 +47,7 @@ from image2music.pipeline import (
 )
 from image2music.rendering.report import ImageInfo, ModelInfo, build_report
 from image2music.types import (
+    Control,
     Emotion,
     ImageFeatures,
     KeyChange,
@@ -398,9 +399,12 @@ def _join(
     title: str,
 ) -> tuple[Score, list[int]]:
     """Play the arranged sections end to end: one track per part, tempo and key changes."""
+    from image2music.arrangement.mix import CC_SUSTAIN
+
     chords: list[TimedChord] = []
     melody: list[Note] = []
     parts: dict[str, list[Note]] = {}
+    controls: dict[str, list[Control]] = {}
     kinds: dict[str, Track] = {}
     tempos: list[TempoChange] = []
     keys: list[KeyChange] = []
@@ -429,6 +433,11 @@ def _join(
         for track in piece.tracks:
             kinds.setdefault(track.name, track)
             parts.setdefault(track.name, []).extend(_shift(n, offset) for n in track.notes)
+            controls.setdefault(track.name, []).extend(
+                Control(c.tick + offset, c.number, c.value)
+                for c in track.controls
+                if offset == 0 or c.number == CC_SUSTAIN  # the mix is set once, at the start
+            )
         offset += prog.total_ticks
         bars += prog.bars
     first = pieces[0].progression
@@ -445,6 +454,7 @@ def _join(
             kinds[name].channel,
             tuple(sorted(parts[name], key=lambda n: (n.start_ticks, n.pitch))),
             kinds[name].is_drum,
+            tuple(controls[name]),
         )
         for name in sorted(kinds, key=lambda n: order.index(n) if n in order else len(order))
     )
@@ -456,8 +466,15 @@ def _join(
         title,
         tuple(tempos),
         tuple(keys),
+        _room(pieces[0]),
     )
     return score, starts
+
+
+def _room(piece: Any) -> str:
+    """The room of the first section's mix: the whole sequence plays in it."""
+    mix = piece.choice.mix
+    return str(mix.room) if mix is not None else "room"
 
 
 def _shift(note: Note, offset: int) -> Note:

@@ -27,6 +27,7 @@ __all__ = [
     "MODES",
     "TICKS_PER_BEAT",
     "Chord",
+    "Control",
     "Emotion",
     "Entity",
     "FaceExpression",
@@ -598,6 +599,27 @@ class Melody:
 
 
 @dataclass(frozen=True)
+class Control:
+    """A MIDI control change in a track (pan, volume, sends, sustain pedal).
+
+    Attributes:
+        tick: When, >= 0.
+        number: Controller number, 0..127 (7 volume, 10 pan, 64 sustain,
+            91 reverb send, 93 chorus send).
+        value: Its value, 0..127.
+    """
+
+    tick: int
+    number: int
+    value: int
+
+    def __post_init__(self) -> None:
+        _check_int("Control", "tick", self.tick, 0, 2**31)
+        _check_int("Control", "number", self.number, 0, 127)
+        _check_int("Control", "value", self.value, 0, 127)
+
+
+@dataclass(frozen=True)
 class Track:
     """One instrument part of a score.
 
@@ -607,6 +629,7 @@ class Track:
         channel: MIDI channel 0..15 (9 is percussion).
         notes: The notes, any polyphony.
         is_drum: Whether this is a percussion track.
+        controls: Control changes, in time order (default none).
     """
 
     name: str
@@ -614,6 +637,7 @@ class Track:
     channel: int
     notes: tuple[Note, ...]
     is_drum: bool = False
+    controls: tuple[Control, ...] = ()
 
     def __post_init__(self) -> None:
         _check_int("Track", "program", self.program, 0, 127)
@@ -676,6 +700,8 @@ class Score:
             throughout).
         key_changes: Later keys, in order (default none: the progression's
             key throughout).
+        room: The reverb room the mix places the parts in, one of
+            :data:`image2music.rendering.reverb.ROOMS` (default ``"room"``).
     """
 
     progression: Progression
@@ -685,6 +711,7 @@ class Score:
     title: str = "image2music"
     tempo_changes: tuple[TempoChange, ...] = ()
     key_changes: tuple[KeyChange, ...] = ()
+    room: str = "room"
 
     def __post_init__(self) -> None:
         _check_float("Score", "tempo_bpm", self.tempo_bpm, 20.0, 300.0)

@@ -11,7 +11,9 @@ Order of work (each step documented in its module):
    (:mod:`.bass`) and drums (:mod:`.drums`);
 5. the velocity curve (:mod:`.dynamics`), the articulation from valence
    (:mod:`.articulation`), then seeded humanisation and swing
-   (:mod:`.humanise`), never on the final chord.
+   (:mod:`.humanise`), never on the final chord;
+6. the mix (:mod:`.mix`): pan, volume, reverb and chorus sends and the
+   sustain pedal of every part, written as control changes, and the room.
 
 Track order and channels: Melody 0, Chords 1, Bass 2, Pad 3 (when there is a
 pad layer), Drums 9 (when there are drums).
@@ -37,6 +39,7 @@ from image2music.arrangement.instruments import (
     parse_instruments,
 )
 from image2music.arrangement.layers import SectionPlan, apply_layers, plan_layers
+from image2music.arrangement.mix import Mix, mix_for
 from image2music.arrangement.patterns import NEUTRAL_VELOCITY, pattern_for, play_pattern
 from image2music.arrangement.plan import MusicPlan
 from image2music.arrangement.styles import Style, get_style
@@ -109,6 +112,7 @@ class ArrangementChoice:
         default_factory=lambda: Articulation(1.0, False, "as written")
     )
     layers: tuple[SectionPlan, ...] = ()
+    mix: Mix | None = None
 
     def to_report(self, bar_ticks: int = 1920) -> dict[str, Any]:
         """The ``arrangement`` object of the report (see ``docs/report.md``).
@@ -159,11 +163,22 @@ class ArrangementChoice:
                     for p in self.layers
                 ],
             },
+            **({"mix": self.mix.to_report()} if self.mix is not None else {}),
             "ending": {
                 "extra_bars": ENDING_BARS,
                 "description": "final chord held one bar longer; the melody ends on a held tonic",
             },
         }
+
+    def _mix_words(self) -> str:
+        assert self.mix is not None
+        sides = {p: m.pan for p, m in self.mix.parts.items()}
+        left = [p for p, pan in sides.items() if pan < -0.2]
+        right = [p for p, pan in sides.items() if pan > 0.2]
+        centre = [p for p in sides if p not in left and p not in right]
+        words = [f"{', '.join(ps)} {where}" for ps, where in
+                 ((left, "left"), (centre, "centre"), (right, "right")) if ps]  # fmt: skip
+        return "; ".join(words)
 
     def reasons(self) -> list[str]:
         """Plain-language reasons for the report's ``why``."""
@@ -181,6 +196,7 @@ class ArrangementChoice:
             f"register {self.register}: {self.register_reason}",
             f"articulation {self.articulation.reason}",
             f"form: {self.form.reason}",
+            *([f"mix: {self.mix.reason}; {self._mix_words()}"] if self.mix is not None else []),
             *(f"section {i + 1} ({p.letter}): {p.words}" for i, p in enumerate(self.layers)),
         ]
 
@@ -399,6 +415,8 @@ def arrange(
     timing = round(chosen_style.timing_ms * plan.tempo_bpm * tpb / 60000.0)
     swing_ticks = round(chosen_style.swing_ticks * tpb / 480)
     channels = {"melody": 0, "chords": 1, "bass": 2, "pad": 3, "drums": PERCUSSION_CHANNEL}
+    programs = {part: 0 if part == "drums" else chosen[part].program for part in parts}
+    mix = mix_for(chosen_style.name, emotion, programs, pattern)
     tracks = []
     for part, notes in parts.items():
         if part in ("melody", "chords"):
@@ -417,7 +435,10 @@ def arrange(
         played = remove_overlaps(played, monophonic=part in ("melody", "bass"))
         is_drum = part == "drums"
         program = 0 if is_drum else chosen[part].program
-        tracks.append(Track(part.capitalize(), program, channels[part], tuple(played), is_drum))
+        controls = mix.parts[part].controls(prog.chords, total)
+        tracks.append(
+            Track(part.capitalize(), program, channels[part], tuple(played), is_drum, controls)
+        )
     used = {p: c for p, c in chosen.items() if p in parts}
     choice = ArrangementChoice(
         style=chosen_style,
@@ -438,5 +459,6 @@ def arrange(
         form=shape,
         articulation=articulation,
         layers=layers,
+        mix=mix,
     )
     return Arrangement(prog, arranged_melody, tuple(tracks), choice)

@@ -74,7 +74,7 @@ def render_audio(score: Score, midi: bytes, synth: SynthChoice) -> Audio:
     from image2music.rendering.loudness import master
     from image2music.rendering.synth import synthesise
 
-    raw = synthesise(midi, synth)
+    raw = synthesise(midi, synth, room=score.room)
     frames = round((score.duration_sec + TAIL_SEC) * SAMPLE_RATE)
     if raw.shape[0] >= frames:
         fitted = raw[:frames]  # a view: no copy of a long piece

@@ -1,9 +1,11 @@
 """Standard MIDI file output (type 1) through mido.
 
 Track 0 is the conductor track: title, tempo, time signature and key
-signature. Every :class:`~image2music.types.Track` of the score follows with
-its name and program change. Events at the same tick are ordered note-offs
-first, then by channel and pitch, so the bytes are deterministic.
+signature (and their changes). Every :class:`~image2music.types.Track` of the
+score follows with its name, program change and control changes (the mix:
+volume, pan, reverb and chorus sends, sustain pedal). Events at the same tick
+are ordered note-offs first, then control changes, then note-ons, each by
+number, so the bytes are deterministic.
 """
 
 from __future__ import annotations
@@ -97,19 +99,26 @@ def midi_bytes(score: Score) -> bytes:
                         "program_change", channel=track.channel, program=track.program, time=0
                     )
                 )
-            events: list[tuple[int, int, int, int, int]] = []
+            # (tick, order, a, b): note-offs (0) before controls (1) before note-ons (2).
+            events: list[tuple[int, int, int, int]] = []
             for n in track.notes:
-                events.append((n.start_ticks, 1, track.channel, n.pitch, n.velocity))
-                events.append((n.end_ticks, 0, track.channel, n.pitch, 0))
+                events.append((n.start_ticks, 2, n.pitch, n.velocity))
+                events.append((n.end_ticks, 0, n.pitch, 0))
+            events += [(c.tick, 1, c.number, c.value) for c in track.controls]
             events.sort()
             now = 0
-            for tick, on, channel, pitch, velocity in events:
-                kind = "note_on" if on else "note_off"
-                mt.append(
-                    mido.Message(
-                        kind, channel=channel, note=pitch, velocity=velocity, time=tick - now
+            channel = track.channel
+            for tick, order, a, b in events:
+                if order == 1:
+                    message = mido.Message(
+                        "control_change", channel=channel, control=a, value=b, time=tick - now
                     )
-                )
+                else:
+                    kind = "note_on" if order == 2 else "note_off"
+                    message = mido.Message(
+                        kind, channel=channel, note=a, velocity=b, time=tick - now
+                    )
+                mt.append(message)
                 now = tick
             mt.append(mido.MetaMessage("end_of_track", time=max(0, end - now)))
             mid.tracks.append(mt)

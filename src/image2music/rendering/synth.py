@@ -24,7 +24,7 @@ import signal
 import subprocess
 import sys
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -59,6 +59,10 @@ _INSTALL_HINT = "apt-get install fluidsynth fluid-soundfont-gm"
 SCRATCH_PREFIX = "image2music-synth-"
 #: ``prctl`` option: the signal a child gets when its parent dies (linux/prctl.h).
 _PR_SET_PDEATHSIG = 1
+#: FluidSynth's chorus: a gentle ensemble for the parts that send to it (CC 93).
+_FLUIDSYNTH_CHORUS = {"nr": 3, "level": 1.2, "speed": 0.3, "depth": 6}
+#: Spread of a part off the centre in the symusic path: base + per unit of |pan|.
+_WIDTH_BASE, _WIDTH_PER_PAN = 0.45, 0.6
 #: Width of the velocity groups symusic renders separately (see :func:`_symusic`).
 _VELOCITY_STEP = 4
 
@@ -141,12 +145,15 @@ def choose_synth(name: str = "auto") -> SynthChoice:
     raise ConfigError(f"synth must be auto, symusic or fluidsynth, got {name!r}")
 
 
-def synthesise(midi: bytes, choice: SynthChoice, *, timeout_sec: float = 300.0) -> np.ndarray:
+def synthesise(
+    midi: bytes, choice: SynthChoice, *, room: str = "room", timeout_sec: float = 300.0
+) -> np.ndarray:
     """Render a Standard MIDI File to stereo audio at :data:`SAMPLE_RATE`.
 
     Args:
         midi: The MIDI file's bytes.
         choice: Synthesiser and soundfont.
+        room: The reverb room, one of :data:`~.reverb.ROOMS` (default ``"room"``).
         timeout_sec: Longest time FluidSynth may take, in seconds (default 300).
 
     Returns:
@@ -157,8 +164,8 @@ def synthesise(midi: bytes, choice: SynthChoice, *, timeout_sec: float = 300.0) 
         OutputError: If the synthesiser fails.
     """
     if choice.name == "fluidsynth":
-        return _fluidsynth(midi, choice.soundfont, timeout_sec)
-    return _symusic(midi, choice.soundfont)
+        return _fluidsynth(midi, choice.soundfont, room, timeout_sec)
+    return _symusic(midi, choice.soundfont, room)
 
 
 def _velocity_group(velocity: int) -> int:
@@ -166,41 +173,131 @@ def _velocity_group(velocity: int) -> int:
     return max(1, min(127, (velocity + _VELOCITY_STEP // 2) // _VELOCITY_STEP * _VELOCITY_STEP))
 
 
-def _symusic(midi: bytes, soundfont: Path) -> np.ndarray:
-    """Render with symusic, adding the velocity response its synthesiser lacks.
+def _symusic(midi: bytes, soundfont: Path, room: str) -> np.ndarray:
+    """Render with symusic, adding the velocity response, the mix and the room it lacks.
 
-    symusic 0.5.9 plays every note at full level whatever its velocity, so the
-    notes are rendered in groups of equal velocity (rounded to multiples of 4)
-    and mixed with the gain ``(velocity / 127) ** 2``, i.e. ``40 log10(v / 127)``
-    dB, the velocity curve General MIDI recommends (and FluidSynth's default is
-    close to).
+    symusic 0.5.9 plays every note at full level whatever its velocity and
+    ignores control changes. So each track is rendered on its own, its notes
+    in groups of equal velocity (rounded to multiples of 4) mixed with the
+    gain ``(velocity / 127) ** 2`` (``40 log10(v / 127)`` dB, the velocity
+    curve General MIDI recommends, close to FluidSynth's default); notes held
+    by the sustain pedal (CC 64) are lengthened to the pedal's release; then
+    the track is placed by its MIDI controls: chorus send (CC 93) through a
+    stereo ensemble; a part off the centre (CC 10 not 64) is spread by a
+    mid-side delay (width ``0.45 + 0.6 |pan|``; its samples are mono, and a
+    panned mono part would not sound wide); then channel volume (CC 7, the
+    same square law), pan (CC 10, constant power) and reverb send (CC 91)
+    into image2music's own reverb (:mod:`.reverb`), whose stereo return,
+    tail included, is added.
     """
     import numpy as np
     import symusic
 
+    from image2music.rendering import reverb
+
     try:
         score: Any = symusic.Score.from_midi(midi)  # the stubs' union type is too wide
         synth = symusic.Synthesizer(str(soundfont), SAMPLE_RATE, 0)
-        groups = sorted({_velocity_group(n.velocity) for t in score.tracks for n in t.notes})
         mix = np.zeros((0, 2), dtype=np.float32)
-        for group in groups:  # each group is mixed in at once: one rendering in memory
-            part = score.copy()
-            for track in part.tracks:
-                keep = [n for n in track.notes if _velocity_group(n.velocity) == group]
-                track.notes.clear()
-                for n in keep:
-                    track.notes.append(n)
-            audio = np.asarray(synth.render(part, stereo=True), dtype=np.float32)
-            if audio.shape[1] > mix.shape[0]:
-                grown = np.zeros((audio.shape[1], 2), dtype=np.float32)
-                grown[: mix.shape[0]] = mix
-                mix = grown
-            audio *= np.float32((group / 127.0) ** 2)
-            mix[: audio.shape[1]] += audio.T
-            del audio
+        send = np.zeros(0, dtype=np.float32)
+        for index, track in enumerate(score.tracks):
+            if not len(track.notes):
+                continue
+            volume, pan, reverb_send, chorus_send = _track_mix(track)
+            left, right = (np.float32(g * volume) for g in _pan_gains(pan))
+            dry = np.zeros((0, 2), dtype=np.float32)
+            for group, part in _velocity_groups(score, index):
+                audio = np.asarray(synth.render(part, stereo=True), dtype=np.float32)
+                if audio.shape[1] > dry.shape[0]:
+                    dry = _grown(dry, audio.shape[1])
+                dry[: audio.shape[1]] += audio.T * np.float32((group / 127.0) ** 2)
+                del audio
+            if chorus_send > 0.0:
+                dry += reverb.ensemble(dry.mean(axis=1), SAMPLE_RATE) * np.float32(chorus_send)
+            if pan != 0.0:  # a part off the centre is spread too (its samples are mono)
+                dry = _spread(dry, _WIDTH_BASE + _WIDTH_PER_PAN * abs(pan), 11.0 + 3.0 * index)
+            frames = dry.shape[0]
+            if frames > mix.shape[0]:
+                mix = _grown(mix, frames)
+                send = _grown(send, frames)
+            mix[:frames, 0] += dry[:, 0] * left
+            mix[:frames, 1] += dry[:, 1] * right
+            if reverb_send > 0.0:
+                send[:frames] += dry.mean(axis=1) * np.float32(volume * reverb_send)
+            del dry
     except (RuntimeError, ValueError, OSError) as e:
         raise OutputError(f"symusic could not render audio: {e}") from e
+    if np.any(send):  # room for the reverb's tail, then its stereo return
+        tail = round(reverb.ROOMS[room].rt60_sec * SAMPLE_RATE)
+        mix, send = _grown(mix, mix.shape[0] + tail), _grown(send, send.shape[0] + tail)
+        mix += reverb.reverberate(send, room, SAMPLE_RATE)
     return mix
+
+
+def _grown(a: np.ndarray, frames: int) -> np.ndarray:
+    import numpy as np
+
+    out = np.zeros((frames, *a.shape[1:]), dtype=np.float32)
+    out[: a.shape[0]] = a
+    return out
+
+
+def _track_mix(track: Any) -> tuple[float, float, float, float]:
+    """A track's volume gain, pan (-1..1), reverb and chorus sends (0..1), from its controls."""
+    first: dict[int, int] = {}
+    for c in track.controls:
+        first.setdefault(int(c.number), int(c.value))
+    volume = (first.get(7, 100) / 127.0) ** 2
+    pan = max(-1.0, min(1.0, (first.get(10, 64) - 64) / 63.5))
+    return volume, pan, first.get(91, 0) / 127.0, first.get(93, 0) / 127.0
+
+
+def _spread(dry: np.ndarray, width: float, delay_ms: float) -> np.ndarray:
+    """Mid-side widening: the side is the mid delayed by ``delay_ms``, times ``width``.
+
+    ``left = mid + side`` and ``right = mid - side``, so the two still sum to
+    the mono part (nothing cancels in mono) while they differ from each other.
+    """
+    import numpy as np
+
+    mid = dry.mean(axis=1)
+    lag = round(delay_ms * SAMPLE_RATE / 1000.0)
+    side = np.zeros_like(mid)
+    side[lag:] = mid[:-lag] * np.float32(width)
+    return np.stack([mid + side, mid - side], axis=1)
+
+
+def _pan_gains(pan: float) -> tuple[float, float]:
+    """Constant-power gains of a pan in [-1, 1], both 1 at the centre."""
+    import math
+
+    angle = (pan + 1.0) * math.pi / 4.0
+    return math.sqrt(2.0) * math.cos(angle), math.sqrt(2.0) * math.sin(angle)
+
+
+def _velocity_groups(score: Any, index: int) -> Iterator[tuple[int, Any]]:
+    """``(velocity, score)`` for each velocity group of track ``index``, that track alone.
+
+    Notes are lengthened to the release of the sustain pedal that holds them.
+    """
+    track = score.tracks[index]
+    pedals = [(p.time, p.time + p.duration) for p in track.pedals]
+    notes = list(track.notes)
+    groups = sorted({_velocity_group(n.velocity) for n in notes})
+    for group in groups:
+        part = score.copy()
+        for i, t in enumerate(part.tracks):
+            t.notes.clear()
+            t.pedals.clear()
+            if i != index:
+                continue
+            for n in notes:
+                if _velocity_group(n.velocity) != group:
+                    continue
+                end = n.time + n.duration
+                held = max((b for a, b in pedals if a <= end <= b), default=end)
+                t.notes.append(type(n)(n.time, held - n.time, n.pitch, n.velocity))
+        yield group, part
 
 
 @functools.cache
@@ -237,9 +334,11 @@ def _die_with_parent() -> Callable[[], None] | None:
     return preexec
 
 
-def _fluidsynth(midi: bytes, soundfont: Path, timeout_sec: float) -> np.ndarray:
+def _fluidsynth(midi: bytes, soundfont: Path, room: str, timeout_sec: float) -> np.ndarray:
     import numpy as np
     import soundfile
+
+    from image2music.rendering.reverb import ROOMS
 
     program = fluidsynth_program()
     if program is None:
@@ -250,9 +349,14 @@ def _fluidsynth(midi: bytes, soundfont: Path, timeout_sec: float) -> np.ndarray:
     try:
         mid, wav = tmp / "in.mid", tmp / "out.wav"
         mid.write_bytes(midi)
+        settings = [
+            f"synth.reverb.{name}={value:g}" for name, value in ROOMS[room].fluidsynth.items()
+        ] + [f"synth.chorus.{name}={value:g}" for name, value in _FLUIDSYNTH_CHORUS.items()]
         cmd = [
             program, "-n", "-i", "-q", "-g", str(_FLUIDSYNTH_GAIN), "-r", str(SAMPLE_RATE),
-            "-O", "float", "-T", "wav", "-F", str(wav), str(soundfont), str(mid),
+            "-O", "float", "-T", "wav", "-F", str(wav),
+            *(arg for setting in settings for arg in ("-o", setting)),
+            str(soundfont), str(mid),
         ]  # fmt: skip
         try:
             done = subprocess.run(  # preexec_fn only calls prctl (safe with threads)
