@@ -77,7 +77,7 @@ class Composition:
         from image2music.rendering.audio import render_audio
         from image2music.rendering.synth import choose_synth
 
-        synth = self.synth or choose_synth(self.options.synth)
+        synth = self.synth or choose_synth(self.options.synth, self.options.soundfont)
         return render_audio(self.score, self.midi, synth)
 
     def to_pretty_midi(self) -> Any:

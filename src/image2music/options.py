@@ -19,6 +19,7 @@ __all__ = [
     "OptionSpec",
     "compose_option_specs",
     "options_from",
+    "web_option_specs",
 ]
 
 #: Names accepted by ``emotion=``; the first is the default: ``learned`` is the
@@ -63,6 +64,10 @@ class ComposeOptions:
             ``tempo_bpm`` fixed, the nearest length at that tempo). ``None``
             (default) uses ``bars``.
         synth: Audio synthesiser: one of :data:`SYNTHS` (default ``"auto"``).
+        soundfont: An SF2 or SF3 General MIDI soundfont file for the audio;
+            ``None`` (default) takes the best installed one (MuseScore General,
+            FluidR3 GM, else pretty_midi's TimGM6mb). Not offered on the web:
+            the service's settings choose it.
         emotion: Emotion estimator: one of :data:`EMOTION_ESTIMATORS`
             (default ``"learned"``).
     """
@@ -83,6 +88,7 @@ class ComposeOptions:
     duration_sec: float | None = None
     synth: str = "auto"
     emotion: str = EMOTION_ESTIMATORS[0]
+    soundfont: str | None = None
 
     def __post_init__(self) -> None:
         if self.bars not in (4, 8, 16):
@@ -175,7 +181,8 @@ class OptionSpec:
         cli: The CLI parameter (``--`` plus dashes for underscores); for a
             negated switch (``negated``) the flag that turns the option off,
             e.g. ``no_drums``.
-        web: The web form field.
+        web: The web form field, or ``None`` for an option the web does not
+            offer (a server file path: the service's settings set it).
         kind: ``int``, ``float``, ``str`` or ``bool``.
         help: One line for ``--help`` and the API reference.
         choices: The allowed values, or ``None`` for free values.
@@ -187,7 +194,7 @@ class OptionSpec:
 
     field: str
     cli: str
-    web: str
+    web: str | None
     kind: type
     help: str
     choices: tuple[Any, ...] | None = None
@@ -248,6 +255,9 @@ def _specs() -> tuple[OptionSpec, ...]:
         OptionSpec("synth", "synth", "synth", str,
                    "Audio synthesiser: auto (FluidSynth when installed), symusic or fluidsynth.",
                    choices=SYNTHS),
+        OptionSpec("soundfont", "soundfont", None, str,
+                   "SF2 or SF3 soundfont for the audio (default: the best installed: MuseScore"
+                   " General, FluidR3 GM, else pretty_midi's TimGM6mb).", optional=True),
         OptionSpec("detect_entities", "no_entities", "entities", bool,
                    "Look for faces, smiles, scene cues, objects and expressions; --no-entities or"
                    " entities=false: skip them.", negated=True),
@@ -260,6 +270,11 @@ _FIELD_DEFAULTS: dict[str, Any] = {f.name: f.default for f in fields(ComposeOpti
 def compose_option_specs() -> tuple[OptionSpec, ...]:
     """Every composition option, in the order the CLI and the form show them."""
     return _specs()
+
+
+def web_option_specs() -> tuple[OptionSpec, ...]:
+    """The options the web form and the REST API offer (those with a web name)."""
+    return tuple(s for s in _specs() if s.web is not None)
 
 
 def options_from(values: dict[str, Any], *, adapter: str) -> ComposeOptions:
@@ -282,7 +297,7 @@ def options_from(values: dict[str, Any], *, adapter: str) -> ComposeOptions:
     fields: dict[str, Any] = {}
     for spec in compose_option_specs():
         name = spec.cli if adapter == "cli" else spec.web
-        if name not in values:
+        if name is None or name not in values:
             continue
         value = values[name]
         if spec.negated and adapter == "cli":

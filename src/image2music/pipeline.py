@@ -145,6 +145,7 @@ def compose(
     instruments: str | None = None,
     drums: bool | None = None,
     synth: str | None = None,
+    soundfont: str | None = None,
     detect_entities: bool | None = None,
     estimator: EmotionEstimator | None = None,
     progress: ProgressCallback | None = None,
@@ -175,6 +176,7 @@ def compose(
         instruments: Instruments per part, e.g. ``"melody=flute,bass=cello"``.
         drums: Allow drums.
         synth: Audio synthesiser for ``render``/``write``.
+        soundfont: SF2 or SF3 soundfont file for the audio (default: the best installed).
         detect_entities: Look for faces, smiles, scene cues, objects, expressions.
         estimator: Emotion estimator object (default: the one ``emotion`` names).
         progress: Called before each stage with ``(stage, index, total)``.
@@ -192,7 +194,7 @@ def compose(
         "bars": bars, "duration_sec": duration_sec, "seed": seed, "valence": valence,
         "arousal": arousal, "key": key, "mode": mode, "tempo_bpm": tempo_bpm,
         "emotion": emotion, "harmony": harmony, "melody": melody, "style": style,
-        "instruments": instruments, "drums": drums, "synth": synth,
+        "instruments": instruments, "drums": drums, "synth": synth, "soundfont": soundfont,
         "detect_entities": detect_entities,
     }  # fmt: skip
     opts = replace(options or ComposeOptions(), **{k: v for k, v in given.items() if v is not None})
@@ -294,7 +296,7 @@ def compose_features(
     score = Score(
         arranged.progression, arranged.melody, plan.tempo_bpm, arranged.tracks, title, room=room
     )
-    synth = choose_synth(opts.synth)
+    synth = choose_synth(opts.synth, opts.soundfont)
 
     step(progress, "report")
     report = build_report(

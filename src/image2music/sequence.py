@@ -306,7 +306,7 @@ def compose_sections(
         pieces.append(arranged)
     step(progress, "arrange")
     score, starts = _join(pieces, plans, timeline, programs, title)
-    synth = choose_synth(opts.synth)
+    synth = choose_synth(opts.synth, opts.soundfont)
 
     step(progress, "report")
     sections = _sections_report(

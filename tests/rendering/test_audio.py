@@ -11,7 +11,7 @@ import soundfile
 import image2music
 from image2music.composition import Composition
 from image2music.errors import ConfigError, OutputError
-from image2music.rendering import encode, synth
+from image2music.rendering import encode, soundfonts, synth
 from image2music.rendering.audio import TAIL_SEC
 from image2music.rendering.loudness import CEILING_DBFS, TARGET_LUFS, integrated_loudness
 from tests.conftest import STRICT, need_program
@@ -84,23 +84,71 @@ def test_audio_is_byte_identical_for_a_seed(name: str) -> None:
 def test_synth_choice_is_reported_and_auto_prefers_fluidsynth(
     monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
+    monkeypatch.setattr(soundfonts, "SEARCH", ())  # nothing installed
     monkeypatch.setattr(synth, "fluidsynth_program", lambda: None)
     auto = synth.choose_synth("auto")
     assert auto.name == "symusic" and auto.soundfont.name == "TimGM6mb.sf2"
-    assert "not installed" in auto.reason
+    assert auto.licence == "GPL-2.0" and "not installed" in auto.reason
     with pytest.raises(ConfigError, match="apt-get install"):
         synth.choose_synth("fluidsynth")
-    fake_font = tmp_path / "FluidR3_GM.sf2"
-    fake_font.write_bytes(b"")
     monkeypatch.setattr(synth, "fluidsynth_program", lambda: "/usr/bin/fluidsynth")
-    monkeypatch.setattr(synth, "FLUIDR3_GM", fake_font)
     chosen = synth.choose_synth("auto")
     assert chosen.name == "fluidsynth" and "installed" in chosen.reason
-    assert chosen.to_report() == {
-        "name": "fluidsynth", "soundfont": "FluidR3_GM.sf2", "reason": chosen.reason,
-    }  # fmt: skip
+    report = chosen.to_report()
+    assert report["name"] == "fluidsynth" and report["licence"] == "GPL-2.0"
+    assert "reverb" in report["effects"] and report["reason"] == chosen.reason
     with pytest.raises(ConfigError):
         synth.choose_synth("timidity")
+
+
+def _fake_soundfont(path: Path) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(b"RIFF\x04\x00\x00\x00sfbk")
+    return path
+
+
+def test_the_best_installed_soundfont_is_found(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    fluid = _fake_soundfont(tmp_path / "sf2" / "FluidR3_GM.sf2")
+    musescore = tmp_path / "sf3" / "MuseScore_General.sf3"
+    search = (
+        ("MuseScore General", "MIT", (tmp_path / "sf2" / "MuseScore_General.sf2", musescore)),
+        ("FluidR3 GM", "MIT", (fluid,)),
+    )
+    monkeypatch.setattr(soundfonts, "SEARCH", search)
+    assert soundfonts.default_soundfont().path == fluid
+    _fake_soundfont(musescore)
+    best = soundfonts.default_soundfont()
+    assert (best.name, best.path, best.licence) == ("MuseScore General", musescore, "MIT")
+    chosen = synth.choose_synth("symusic")
+    assert chosen.soundfont == musescore and "MuseScore General" in chosen.reason
+    (tmp_path / "not-a-font.sf2").write_bytes(b"RIFF\x04\x00\x00\x00WAVE")
+    with pytest.raises(ConfigError, match="not an SF2 or SF3"):
+        synth.choose_synth("auto", tmp_path / "not-a-font.sf2")
+    with pytest.raises(ConfigError, match="does not exist"):
+        synth.choose_synth("auto", tmp_path / "missing.sf2")
+
+
+SF3 = Path("/usr/share/sounds/sf3/MuseScore_General.sf3")
+
+
+@pytest.mark.parametrize("font", [Path("/usr/share/sounds/sf2/FluidR3_GM.sf2"), SF3])
+@pytest.mark.parametrize("name", SYNTHS)
+def test_a_soundfont_file_plays(font: Path, name: str, tmp_path: Path) -> None:
+    _require(name)
+    if not font.is_file():
+        msg = (
+            f"{font} missing (apt-get install fluid-soundfont-gm musescore-general-soundfont-small)"
+        )
+        if STRICT:
+            pytest.fail(msg, pytrace=False)
+        pytest.skip(msg)
+    piece = image2music.compose(EXAMPLE, bars=4, synth=name, soundfont=str(font))
+    assert piece.report["arrangement"]["synth"]["soundfont"] == font.name
+    audio = piece.audio.samples
+    assert audio.shape[0] > 44100 and np.abs(audio).max() > 0.1
+    assert piece.options.soundfont == str(font)
 
 
 def test_synth_choice_goes_into_the_report() -> None:

@@ -36,6 +36,13 @@ def serve(
     max_upload_mb: Annotated[
         float, typer.Option(help="Largest picture accepted, in megabytes.")
     ] = 20.0,
+    soundfont: Annotated[
+        Path | None,
+        typer.Option(
+            help="SF2 or SF3 soundfont for every compose (default: the best installed).",
+            show_default=False,
+        ),
+    ] = None,
     result_ttl: Annotated[
         float, typer.Option(help="Seconds results are kept before they are deleted.")
     ] = 3600.0,
@@ -56,6 +63,7 @@ def serve(
         if not max_upload_mb > 0:
             raise ConfigError(f"--max-upload-mb must be > 0, got {max_upload_mb:g}")
         settings = ServiceSettings(
+            soundfont=None if soundfont is None else str(soundfont),
             results_dir=results_dir or default_results_dir(),
             max_upload_bytes=round(max_upload_mb * 1_000_000),
             result_ttl_sec=result_ttl,

@@ -1,23 +1,27 @@
-"""Software synthesisers: symusic with pretty_midi's soundfont, or the FluidSynth program.
+"""Software synthesisers: symusic (pip only) or the FluidSynth program, with a soundfont.
 
-* ``symusic`` (pip only, always there): symusic's sample-based synthesiser
-  playing ``TimGM6mb.sf2``, the small General MIDI soundfont that ships inside
-  the ``pretty_midi`` package (found without importing it). Its synthesiser
-  ignores velocity, so notes are rendered in velocity groups and mixed with the
-  General MIDI velocity curve (:func:`_symusic`).
-* ``fluidsynth``: the ``fluidsynth`` command-line program with Debian's
-  ``FluidR3_GM.sf2`` (``apt-get install fluidsynth fluid-soundfont-gm``),
-  run in a subprocess with a timeout; fuller sound, with reverb and chorus.
-  The subprocess is killed with its parent (Linux), and its scratch folder
-  is removed even after a ``kill -9`` (by the next run: :mod:`.scratch`).
-* ``auto`` picks ``fluidsynth`` when both the program and the soundfont are
-  installed, else ``symusic``, and says so in the report.
+* ``symusic`` (pip only, always there): symusic's sample-based synthesiser.
+  It ignores velocity and control changes, so each part is rendered on its
+  own, in velocity groups, and mixed here with the General MIDI velocity
+  curve, the part's volume, pan, chorus and spread, and image2music's reverb
+  (:func:`_symusic`, :mod:`.reverb`).
+* ``fluidsynth``: the ``fluidsynth`` command-line program
+  (``apt-get install fluidsynth``), run in a subprocess with a timeout, its
+  reverb set from the mix's room and a gentle chorus; it plays the MIDI
+  file's control changes itself. The subprocess is killed with its parent
+  (Linux), and its scratch folder is removed even after a ``kill -9`` (by the
+  next run: :mod:`.scratch`).
+* ``auto`` picks ``fluidsynth`` when the program is installed, else
+  ``symusic``, and says so in the report.
+
+Both play the soundfont given with ``--soundfont`` (SF2 or SF3), else the
+best one installed (:mod:`.soundfonts`: MuseScore General, FluidR3 GM, then
+pretty_midi's TimGM6mb).
 """
 
 from __future__ import annotations
 
 import functools
-import importlib.util
 import os
 import shutil
 import signal
@@ -31,6 +35,7 @@ from typing import TYPE_CHECKING, Any
 
 from image2music.errors import ConfigError, OutputError
 from image2music.rendering.scratch import make_scratch_dir, sweep_stale
+from image2music.rendering.soundfonts import pretty_midi_soundfont
 
 if TYPE_CHECKING:
     import numpy as np
@@ -49,8 +54,6 @@ __all__ = [
 SAMPLE_RATE = 44100
 #: Debian's General MIDI soundfont (package ``fluid-soundfont-gm``).
 FLUIDR3_GM = Path("/usr/share/sounds/sf2/FluidR3_GM.sf2")
-#: Name of the soundfont file inside the ``pretty_midi`` package.
-_PRETTY_MIDI_SF2 = "TimGM6mb.sf2"
 #: FluidSynth's master gain (its default 0.2 is quiet; loudness is normalised later).
 _FLUIDSYNTH_GAIN = 0.5
 _INSTALL_HINT = "apt-get install fluidsynth fluid-soundfont-gm"
@@ -73,35 +76,38 @@ class SynthChoice:
 
     Attributes:
         name: ``"symusic"`` or ``"fluidsynth"``.
-        soundfont: Path of the SF2 file.
+        soundfont: Path of the SF2 or SF3 file.
         reason: Plain words for the report.
+        soundfont_name: The soundfont's name for people (default: the file's stem).
+        licence: The soundfont's licence (SPDX), or ``"unknown"``.
     """
 
     name: str
     soundfont: Path
     reason: str
+    soundfont_name: str = ""
+    licence: str = "unknown"
+
+    @property
+    def effects(self) -> str:
+        """The effects this synthesiser applies, in plain words."""
+        if self.name == "fluidsynth":
+            return "FluidSynth's reverb (set from the room) and chorus, fed by each part's sends"
+        return (
+            "image2music's own reverb (set from the room), stereo ensemble and "
+            "mid-side spread, fed by each part's controls"
+        )
 
     def to_report(self) -> dict[str, str]:
-        """``name``, ``soundfont`` (file name) and ``reason`` for the report."""
-        return {"name": self.name, "soundfont": self.soundfont.name, "reason": self.reason}
-
-
-def pretty_midi_soundfont() -> Path:
-    """Path of the General MIDI soundfont shipped inside ``pretty_midi``.
-
-    Raises:
-        OutputError: If ``pretty_midi`` or its soundfont is missing.
-    """
-    spec = importlib.util.find_spec("pretty_midi")
-    folders = list(spec.submodule_search_locations or []) if spec else []
-    for folder in folders:
-        path = Path(folder) / _PRETTY_MIDI_SF2
-        if path.is_file():
-            return path
-    raise OutputError(
-        f"the General MIDI soundfont {_PRETTY_MIDI_SF2} of the 'pretty_midi' package is missing; "
-        "reinstall it with  pip install --force-reinstall pretty_midi"
-    )
+        """``name``, ``soundfont`` (file name), its ``licence``, ``effects`` and ``reason``."""
+        return {
+            "name": self.name,
+            "soundfont": self.soundfont.name,
+            "soundfont_name": self.soundfont_name or self.soundfont.stem,
+            "licence": self.licence,
+            "effects": self.effects,
+            "reason": self.reason,
+        }
 
 
 def fluidsynth_program() -> str | None:
@@ -109,40 +115,44 @@ def fluidsynth_program() -> str | None:
     return shutil.which("fluidsynth")
 
 
-def choose_synth(name: str = "auto") -> SynthChoice:
-    """Resolve ``--synth``.
+def choose_synth(
+    name: str = "auto", soundfont: str | os.PathLike[str] | None = None
+) -> SynthChoice:
+    """Resolve ``--synth`` and ``--soundfont``.
 
     Args:
-        name: ``"auto"``, ``"symusic"`` or ``"fluidsynth"``.
+        name: ``"auto"`` (FluidSynth when the program is installed, else
+            symusic), ``"symusic"`` or ``"fluidsynth"``.
+        soundfont: An SF2 or SF3 file, or ``None`` for the best installed one
+            (:func:`~.soundfonts.default_soundfont`).
 
     Returns:
         The synthesiser and soundfont to use, with the reason.
 
     Raises:
-        ConfigError: If ``fluidsynth`` is asked for but it or FluidR3_GM is missing,
-            or the name is unknown.
+        ConfigError: If ``fluidsynth`` is asked for but not installed, the
+            soundfont is not a soundfont file, or the name is unknown.
     """
+    from image2music.rendering.soundfonts import default_soundfont, soundfont_at
+
+    if name not in ("auto", "symusic", "fluidsynth"):
+        raise ConfigError(f"synth must be auto, symusic or fluidsynth, got {name!r}")
+    font = soundfont_at(soundfont) if soundfont is not None else default_soundfont()
     has_program = fluidsynth_program() is not None
-    has_font = FLUIDR3_GM.is_file()
-    if name == "fluidsynth":
-        if not (has_program and has_font):
-            missing = "the 'fluidsynth' program" if not has_program else str(FLUIDR3_GM)
-            raise ConfigError(f"--synth fluidsynth needs {missing}: {_INSTALL_HINT}")
-        return SynthChoice("fluidsynth", FLUIDR3_GM, "chosen with --synth fluidsynth")
-    if name == "auto" and has_program and has_font:
-        return SynthChoice(
-            "fluidsynth", FLUIDR3_GM, "auto: FluidSynth and FluidR3_GM are installed"
-        )
-    if name == "symusic":
-        return SynthChoice("symusic", pretty_midi_soundfont(), "chosen with --synth symusic")
+    if name == "fluidsynth" and not has_program:
+        raise ConfigError(f"--synth fluidsynth needs the 'fluidsynth' program: {_INSTALL_HINT}")
     if name == "auto":
-        return SynthChoice(
-            "symusic",
-            pretty_midi_soundfont(),
-            f"auto: FluidSynth with FluidR3_GM is not installed ({_INSTALL_HINT} for a fuller "
-            "sound), so symusic plays pretty_midi's General MIDI soundfont",
+        chosen = "fluidsynth" if has_program else "symusic"
+        why = (
+            "auto: FluidSynth is installed"
+            if has_program
+            else f"auto: FluidSynth is not installed ({_INSTALL_HINT} for a fuller sound)"
         )
-    raise ConfigError(f"synth must be auto, symusic or fluidsynth, got {name!r}")
+    else:
+        chosen, why = name, f"chosen with --synth {name}"
+    return SynthChoice(
+        chosen, font.path, f"{why}; soundfont {font.name}: {font.reason}", font.name, font.licence
+    )
 
 
 def synthesise(
@@ -352,6 +362,7 @@ def _fluidsynth(midi: bytes, soundfont: Path, room: str, timeout_sec: float) -> 
         settings = [
             f"synth.reverb.{name}={value:g}" for name, value in ROOMS[room].fluidsynth.items()
         ] + [f"synth.chorus.{name}={value:g}" for name, value in _FLUIDSYNTH_CHORUS.items()]
+        settings.append("synth.dynamic-sample-loading=1")  # only the samples the piece uses
         cmd = [
             program, "-n", "-i", "-q", "-g", str(_FLUIDSYNTH_GAIN), "-r", str(SAMPLE_RATE),
             "-O", "float", "-T", "wav", "-F", str(wav),

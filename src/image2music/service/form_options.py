@@ -1,6 +1,6 @@
 """The compose route's form fields, built from the one options spec.
 
-Every option of :data:`image2music.options.compose_option_specs` becomes a
+Every option of :data:`image2music.options.web_option_specs` becomes a
 multipart form field of ``POST /api/compose`` (and so of the OpenAPI schema):
 its type, its choices (as the schema's ``enum``), its description and its
 default come from the spec and :class:`~image2music.options.ComposeOptions`.
@@ -16,7 +16,7 @@ from typing import Annotated, Any, TypeVar
 
 from fastapi import Form
 
-from image2music.options import OptionSpec, compose_option_specs
+from image2music.options import OptionSpec, web_option_specs
 
 __all__ = ["form_parameter", "with_form_options"]
 
@@ -44,7 +44,7 @@ def with_form_options(fn: _F) -> _F:
     signature = inspect.signature(fn, eval_str=True)
     own = [p for p in signature.parameters.values() if p.kind != p.VAR_KEYWORD]
     own = [p.replace(kind=p.KEYWORD_ONLY) for p in own]
-    params = own + [form_parameter(s) for s in compose_option_specs()]
+    params = own + [form_parameter(s) for s in web_option_specs()]
     fn.__signature__ = inspect.Signature(  # type: ignore[attr-defined]
         params, return_annotation=signature.return_annotation
     )

@@ -7,14 +7,14 @@ import functools
 import threading
 import time
 from collections.abc import Coroutine
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Annotated, Any, TypeVar
 
 from fastapi import APIRouter, File, Form, Request, UploadFile
 from fastapi.responses import FileResponse
 
 from image2music.errors import ConfigError
-from image2music.options import compose_option_specs, options_from
+from image2music.options import options_from, web_option_specs
 from image2music.service.form_options import with_form_options
 from image2music.service.jobs import ComposeJobs, JobCancelledError, compose_and_store
 from image2music.service.results import ResultStore
@@ -109,7 +109,7 @@ async def compose_route(
     state = _state(request)
     settings = state.settings
     _check_lengths({**option_values, "formats": formats}, settings.max_option_chars)
-    options = options_from(option_values, adapter="web")
+    options = replace(options_from(option_values, adapter="web"), soundfont=settings.soundfont)
     fmts = _formats(formats, state.formats)
     data, name, _kind = await read_upload(image, settings.max_upload_bytes, settings.max_pixels)
     await asyncio.to_thread(state.store.check_room)
@@ -220,7 +220,7 @@ async def option_choices(request: Request) -> dict[str, Any]:
     from image2music.composition import FORMATS
 
     state = _state(request)
-    specs = {spec.web: spec for spec in compose_option_specs()}
+    specs = {spec.web: spec for spec in web_option_specs()}
 
     def choices(name: str) -> list[Any]:
         return list(specs[name].choices or ())

@@ -112,6 +112,9 @@ class ServiceSettings:
             until results expire.
         max_pixels: Largest picture accepted, in pixels (default 50 million),
             checked before decoding; it bounds a compose's memory.
+        soundfont: SF2 or SF3 soundfont the audio is played with (default
+            ``None``: the best installed, as the CLI); clients cannot choose
+            a file on the server.
 
     Raises:
         ConfigError: If a value is out of range.
@@ -130,9 +133,14 @@ class ServiceSettings:
     max_option_chars: int = 200
     max_results_bytes: int = DEFAULT_MAX_RESULTS_BYTES
     max_pixels: int = DEFAULT_MAX_PIXELS
+    soundfont: str | None = None
 
     def __post_init__(self) -> None:
         from image2music.composition import FORMATS
+        from image2music.rendering.soundfonts import soundfont_at
+
+        if self.soundfont is not None:
+            soundfont_at(self.soundfont)  # a missing or wrong file fails at start, not per request
 
         object.__setattr__(self, "results_dir", Path(self.results_dir).expanduser())
         if not _whole(self.max_upload_bytes) or self.max_upload_bytes < 1:
