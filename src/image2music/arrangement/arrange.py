@@ -7,7 +7,8 @@ Order of work (each step documented in its module):
 3. the held ending (:func:`.form.add_ending`) and the melody moved by octaves
    into its instrument's range;
 4. voicings with smooth voice leading, the accompaniment pattern
-   (:mod:`.patterns`), an optional sustained pad layer, the bass
+   (:mod:`.patterns`), an optional sustained pad layer (under a moving
+   pattern it is voiced below the chords: :data:`PAD_BELOW`), the bass
    (:mod:`.bass`) and drums (:mod:`.drums`);
 5. the velocity curve (:mod:`.dynamics`), the articulation from valence
    (:mod:`.articulation`), then seeded humanisation and swing
@@ -45,8 +46,21 @@ from image2music.arrangement.plan import MusicPlan
 from image2music.arrangement.styles import Style, get_style
 from image2music.types import Emotion, ImageFeatures, Melody, Note, Progression, Track
 
-__all__ = ["REGISTERS", "Arrangement", "ArrangementChoice", "arrange", "register_for"]
+__all__ = [
+    "PAD_BELOW",
+    "PAD_FLOOR",
+    "PAD_SPAN",
+    "REGISTERS",
+    "Arrangement",
+    "ArrangementChoice",
+    "arrange",
+    "register_for",
+]
 
+#: Under a moving pattern (arpeggio, broken chords, comping) the pad is voiced
+#: from this many semitones below the chords' range, over PAD_SPAN semitones,
+#: never below PAD_FLOOR: the pad and the pattern keep apart.
+PAD_BELOW, PAD_SPAN, PAD_FLOOR = 9, 14, 36
 #: Ranges (low, high MIDI pitch) of the chord voicings, the pad layer and the bass.
 REGISTERS: dict[str, dict[str, tuple[int, int]]] = {
     "low": {"chords": (43, 65), "pad": (45, 67), "bass": (28, 48)},
@@ -356,6 +370,9 @@ def arrange(
     mel, transpose = _fit_melody(mel, chosen["melody"].program)
     mel, lift, ranges = _above_accompaniment(mel, chosen["melody"].program, dict(ranges))
     transpose += lift
+    if pad_layer and pattern != "pad":  # the pad sits under a moving pattern, not in it
+        low = max(PAD_FLOOR, ranges["chords"][0] - PAD_BELOW)
+        ranges["pad"] = (low, low + PAD_SPAN)
     bar, tpb = prog.bar_ticks, prog.ticks_per_beat
     beat = tpb * 4 // prog.time_signature.denominator
     total = prog.total_ticks
