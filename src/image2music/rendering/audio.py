@@ -82,7 +82,7 @@ def render_audio(score: Score, midi: bytes, synth: SynthChoice) -> Audio:
         fitted = np.zeros((frames, 2), dtype=np.float32)
         fitted[: raw.shape[0]] = raw
     del raw
-    done = master(fitted, SAMPLE_RATE, fade_sec=FADE_SEC)
+    done = master(fitted, SAMPLE_RATE, fade_sec=FADE_SEC, in_place=True)  # the raw is ours
     return Audio(
         done.samples, SAMPLE_RATE, synth, done.loudness_in_lufs, done.gain_db, done.peak_dbfs
     )

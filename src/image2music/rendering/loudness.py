@@ -209,6 +209,7 @@ def master(
     target_lufs: float = TARGET_LUFS,
     ceiling_dbfs: float = CEILING_DBFS,
     fade_sec: float = 0.0,
+    in_place: bool = False,
 ) -> Mastered:
     """Normalise loudness under a peak ceiling, then fade out (see the module docstring).
 
@@ -218,6 +219,8 @@ def master(
         target_lufs: Loudness to reach (default -16 LUFS).
         ceiling_dbfs: Highest sample peak (default -1 dBFS).
         fade_sec: Length of the final fade-out in seconds (default 0: none).
+        in_place: Change ``samples`` itself when it is float32 (default
+            ``False``: work on a copy); saves a copy of a long piece.
 
     Returns:
         The mastered audio and what was done.
@@ -229,7 +232,12 @@ def master(
     if peak > 0.0:
         peak_db = 20.0 * math.log10(peak)
         gain_db = min(gain_db, ceiling_dbfs - _MARGIN_DB - peak_db)
-    y = x * np.float32(10.0 ** (gain_db / 20.0))  # the one copy of the audio
+    gain = np.float32(10.0 ** (gain_db / 20.0))
+    if in_place and x is samples:
+        y = x
+        y *= gain
+    else:
+        y = x * gain  # the one copy of the audio
     if fade_sec > 0:
         _fade_in_place(y, sample_rate, fade_sec)
     out_peak = _peak(y)

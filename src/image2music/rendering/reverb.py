@@ -58,19 +58,19 @@ ROOMS: Mapping[str, Room] = MappingProxyType(
     {
         "dry": Room(
             "dry", 0.4, 0.003, 6000.0, 0.12,
-            {"room-size": 0.15, "damp": 0.6, "width": 20.0, "level": 0.25},
+            {"room-size": 0.15, "damp": 0.6, "width": 50.0, "level": 0.3},
         ),
         "room": Room(
             "room", 0.7, 0.008, 5000.0, 0.3,
-            {"room-size": 0.35, "damp": 0.5, "width": 40.0, "level": 0.45},
+            {"room-size": 0.35, "damp": 0.5, "width": 80.0, "level": 0.5},
         ),
         "plate": Room(
             "plate", 1.4, 0.012, 9000.0, 0.35,
-            {"room-size": 0.55, "damp": 0.2, "width": 70.0, "level": 0.55},
+            {"room-size": 0.55, "damp": 0.2, "width": 100.0, "level": 0.55},
         ),
         "hall": Room(
             "hall", 2.2, 0.025, 7000.0, 0.45,
-            {"room-size": 0.75, "damp": 0.35, "width": 90.0, "level": 0.65},
+            {"room-size": 0.75, "damp": 0.35, "width": 100.0, "level": 0.65},
         ),
         "cathedral": Room(
             "cathedral", 3.6, 0.04, 5000.0, 0.55,
@@ -134,7 +134,9 @@ def reverberate(send: NDArray[np.float32], room_name: str, sample_rate: int) -> 
             continue
         wet = np.fft.irfft(np.fft.rfft(block, n=size)[:, None] * spectrum, n=size, axis=0)
         out[start : start + size] += wet.astype(np.float32)
-    return out[: len(send)] * np.float32(ROOMS[room_name].wet)
+    result = out[: len(send)]
+    result *= np.float32(ROOMS[room_name].wet)
+    return result
 
 
 #: The ensemble's voices, left and right: (delay in ms, depth in ms, rate in Hz, phase).
@@ -153,9 +155,13 @@ def ensemble(mono: NDArray[np.float32], sample_rate: int) -> NDArray[np.float32]
     """
     n = len(mono)
     out = np.empty((n, 2), dtype=np.float32)
-    t = np.arange(n, dtype=np.float64)
-    for side, (delay_ms, depth_ms, rate_hz, phase) in enumerate(_VOICES):
-        sweep = np.sin(2 * np.pi * rate_hz * t / sample_rate + phase)
-        lag = (delay_ms + depth_ms * sweep) * (sample_rate / 1000.0)
-        out[:, side] = np.interp(t - lag, t, mono, left=0.0)
+    index = np.arange(n, dtype=np.float64)
+    for start in range(0, n, _BLOCK):  # in blocks: the temporaries stay small
+        t = index[start : start + _BLOCK]
+        for side, (delay_ms, depth_ms, rate_hz, phase) in enumerate(_VOICES):
+            sweep = np.sin(2 * np.pi * rate_hz * t / sample_rate + phase)
+            lag = (delay_ms + depth_ms * sweep) * (sample_rate / 1000.0)
+            lo = max(0, start - int(lag.max()) - 2)  # only the samples this block reads
+            end = start + len(t)
+            out[start:end, side] = np.interp(t - lag, index[lo:end], mono[lo:end], left=0.0)
     return out

@@ -66,6 +66,8 @@ _PR_SET_PDEATHSIG = 1
 _FLUIDSYNTH_CHORUS = {"nr": 3, "level": 1.2, "speed": 0.3, "depth": 6}
 #: Spread of a part off the centre in the symusic path: base + per unit of |pan|.
 _WIDTH_BASE, _WIDTH_PER_PAN = 0.45, 0.6
+#: Length of the time segments symusic renders one at a time, in seconds.
+_SEGMENT_SEC = 20.0
 #: Width of the velocity groups symusic renders separately (see :func:`_symusic`).
 _VELOCITY_STEP = 4
 
@@ -206,7 +208,7 @@ def _symusic(midi: bytes, soundfont: Path, room: str) -> np.ndarray:
     from image2music.rendering import reverb
 
     try:
-        score: Any = symusic.Score.from_midi(midi)  # the stubs' union type is too wide
+        score: Any = symusic.Score.from_midi(midi).to("second")  # the stubs' union is too wide
         synth = symusic.Synthesizer(str(soundfont), SAMPLE_RATE, 0)
         mix = np.zeros((0, 2), dtype=np.float32)
         send = np.zeros(0, dtype=np.float32)
@@ -216,11 +218,15 @@ def _symusic(midi: bytes, soundfont: Path, room: str) -> np.ndarray:
             volume, pan, reverb_send, chorus_send = _track_mix(track)
             left, right = (np.float32(g * volume) for g in _pan_gains(pan))
             dry = np.zeros((0, 2), dtype=np.float32)
-            for group, part in _velocity_groups(score, index):
+            for group, start_sec, part in _pieces(score, track, symusic):
                 audio = np.asarray(synth.render(part, stereo=True), dtype=np.float32)
-                if audio.shape[1] > dry.shape[0]:
-                    dry = _grown(dry, audio.shape[1])
-                dry[: audio.shape[1]] += audio.T * np.float32((group / 127.0) ** 2)
+                at = round(start_sec * SAMPLE_RATE)
+                end = at + audio.shape[1]
+                if end > dry.shape[0]:
+                    dry = _grown(dry, end)
+                level = np.float32((group / 127.0) ** 2)
+                for channel in (0, 1):
+                    dry[at:end, channel] += audio[channel] * level
                 del audio
             if chorus_send > 0.0:
                 dry += reverb.ensemble(dry.mean(axis=1), SAMPLE_RATE) * np.float32(chorus_send)
@@ -263,7 +269,7 @@ def _track_mix(track: Any) -> tuple[float, float, float, float]:
 
 
 def _spread(dry: np.ndarray, width: float, delay_ms: float) -> np.ndarray:
-    """Mid-side widening: the side is the mid delayed by ``delay_ms``, times ``width``.
+    """Mid-side widening (in place): the side is the mid delayed by ``delay_ms``, times ``width``.
 
     ``left = mid + side`` and ``right = mid - side``, so the two still sum to
     the mono part (nothing cancels in mono) while they differ from each other.
@@ -273,8 +279,11 @@ def _spread(dry: np.ndarray, width: float, delay_ms: float) -> np.ndarray:
     mid = dry.mean(axis=1)
     lag = round(delay_ms * SAMPLE_RATE / 1000.0)
     side = np.zeros_like(mid)
-    side[lag:] = mid[:-lag] * np.float32(width)
-    return np.stack([mid + side, mid - side], axis=1)
+    side[lag:] = mid[:-lag]
+    side *= np.float32(width)
+    np.add(mid, side, out=dry[:, 0])
+    np.subtract(mid, side, out=dry[:, 1])
+    return dry
 
 
 def _pan_gains(pan: float) -> tuple[float, float]:
@@ -285,29 +294,32 @@ def _pan_gains(pan: float) -> tuple[float, float]:
     return math.sqrt(2.0) * math.cos(angle), math.sqrt(2.0) * math.sin(angle)
 
 
-def _velocity_groups(score: Any, index: int) -> Iterator[tuple[int, Any]]:
-    """``(velocity, score)`` for each velocity group of track ``index``, that track alone.
+def _pieces(score: Any, track: Any, symusic: Any) -> Iterator[tuple[int, float, Any]]:
+    """``(velocity, start, score)``: the track's notes by velocity group and time segment.
 
-    Notes are lengthened to the release of the sustain pedal that holds them.
+    Each piece holds the notes of one velocity group that start within one
+    :data:`_SEGMENT_SEC` segment, moved to start at 0 (so every rendering is
+    short and memory stays small however long the piece); ``start`` is where
+    it goes back, in seconds. Notes are lengthened to the release of the
+    sustain pedal that holds them.
     """
-    track = score.tracks[index]
     pedals = [(p.time, p.time + p.duration) for p in track.pedals]
-    notes = list(track.notes)
-    groups = sorted({_velocity_group(n.velocity) for n in notes})
-    for group in groups:
-        part = score.copy()
-        for i, t in enumerate(part.tracks):
-            t.notes.clear()
-            t.pedals.clear()
-            if i != index:
-                continue
-            for n in notes:
-                if _velocity_group(n.velocity) != group:
-                    continue
-                end = n.time + n.duration
-                held = max((b for a, b in pedals if a <= end <= b), default=end)
-                t.notes.append(type(n)(n.time, held - n.time, n.pitch, n.velocity))
-        yield group, part
+    groups: dict[tuple[int, int], list[Any]] = {}
+    for n in track.notes:
+        key = (_velocity_group(n.velocity), int(n.time // _SEGMENT_SEC))
+        groups.setdefault(key, []).append(n)
+    for (group, segment), notes in sorted(groups.items(), key=lambda kv: kv[0]):
+        start = segment * _SEGMENT_SEC
+        part = symusic.Score(score.ticks_per_quarter, ttype="second")
+        piece = symusic.Track(
+            name=track.name, program=track.program, is_drum=track.is_drum, ttype="second"
+        )
+        for n in notes:
+            end = n.time + n.duration
+            held = max((b for a, b in pedals if a <= end <= b), default=end)
+            piece.notes.append(type(n)(n.time - start, held - n.time, n.pitch, n.velocity))
+        part.tracks.append(piece)
+        yield group, start, part
 
 
 @functools.cache
