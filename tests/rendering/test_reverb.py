@@ -36,6 +36,12 @@ def test_the_reverb_is_wide_and_keeps_the_length() -> None:
 def test_the_ensemble_differs_between_the_sides() -> None:
     t = np.arange(RATE * 2) / RATE
     tone = (0.3 * np.sin(2 * np.pi * 220 * t)).astype(np.float32)
-    voices = ensemble(tone, RATE)
-    assert voices.shape == (len(tone), 2)
+    dry = np.stack([tone, tone], axis=1)
+    part = dry.copy()
+    ensemble(part, RATE, gain=1.0)
+    voices = part - dry
     assert np.corrcoef(voices[RATE:, 0], voices[RATE:, 1])[0, 1] < 0.9
+    long = np.tile(dry, (40, 1))  # several blocks: the same as one pass would give
+    wet = long.copy()
+    ensemble(wet, RATE, gain=0.5)
+    assert np.abs(wet[70000:70010] - long[70000:70010]).max() > 0

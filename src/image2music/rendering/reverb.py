@@ -143,25 +143,30 @@ def reverberate(send: NDArray[np.float32], room_name: str, sample_rate: int) -> 
 _VOICES = ((14.0, 3.0, 0.31, 0.0), (19.0, 3.5, 0.23, 1.7))
 
 
-def ensemble(mono: NDArray[np.float32], sample_rate: int) -> NDArray[np.float32]:
-    """A stereo chorus of a mono signal: a slowly modulated delay per side.
+def ensemble(parts: NDArray[np.float32], sample_rate: int, *, gain: float) -> None:
+    """Add a stereo chorus of a part to it, in place: a slowly modulated delay per side.
 
-    Each side reads the signal through its own delay (14 and 19 ms) swept by a
-    slow sine (0.31 and 0.23 Hz, 3 to 3.5 ms deep), so the sides differ and
-    the part sounds wider, as an ensemble does.
+    Each side reads the part's mono sum through its own delay (14 and 19 ms)
+    swept by a slow sine (0.31 and 0.23 Hz, 3 to 3.5 ms deep), so the sides
+    differ and the part sounds wider, as an ensemble does. Works in blocks, so
+    its temporaries stay small.
 
-    Returns:
-        Float32 ``(len(mono), 2)``: the chorus voices only (add them to the dry part).
+    Args:
+        parts: Float32 ``(frames, 2)``, changed in place.
+        sample_rate: In Hz.
+        gain: Level of the chorus voices (the part's chorus send, 0..1).
     """
-    n = len(mono)
-    out = np.empty((n, 2), dtype=np.float32)
-    index = np.arange(n, dtype=np.float64)
-    for start in range(0, n, _BLOCK):  # in blocks: the temporaries stay small
-        t = index[start : start + _BLOCK]
+    n = len(parts)
+    reach = round(max(d + depth for d, depth, _, _ in _VOICES) * sample_rate / 1000.0) + 2
+    voices = np.empty((min(n, _BLOCK), 2), dtype=np.float32)
+    for start in reversed(range(0, n, _BLOCK)):  # from the end: a block reads only earlier audio
+        end = min(n, start + _BLOCK)
+        lo = max(0, start - reach)
+        mono = parts[lo:end].mean(axis=1)
+        t = np.arange(start, end, dtype=np.float64)
+        index = np.arange(lo, end, dtype=np.float64)
         for side, (delay_ms, depth_ms, rate_hz, phase) in enumerate(_VOICES):
             sweep = np.sin(2 * np.pi * rate_hz * t / sample_rate + phase)
             lag = (delay_ms + depth_ms * sweep) * (sample_rate / 1000.0)
-            lo = max(0, start - int(lag.max()) - 2)  # only the samples this block reads
-            end = start + len(t)
-            out[start:end, side] = np.interp(t - lag, index[lo:end], mono[lo:end], left=0.0)
-    return out
+            voices[: end - start, side] = np.interp(t - lag, index, mono, left=0.0)
+        parts[start:end] += voices[: end - start] * np.float32(gain)

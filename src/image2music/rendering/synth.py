@@ -210,42 +210,39 @@ def _symusic(midi: bytes, soundfont: Path, room: str) -> np.ndarray:
     try:
         score: Any = symusic.Score.from_midi(midi).to("second")  # the stubs' union is too wide
         synth = symusic.Synthesizer(str(soundfont), SAMPLE_RATE, 0)
-        mix = np.zeros((0, 2), dtype=np.float32)
-        send = np.zeros(0, dtype=np.float32)
+        # Every array has its final length from the start: the last note, a
+        # second of release and the room's tail (no growing copies).
+        last = max((n.time + n.duration for t in score.tracks for n in t.notes), default=0.0)
+        frames = round((last + 1.0 + reverb.ROOMS[room].rt60_sec) * SAMPLE_RATE)
+        mix = np.zeros((frames, 2), dtype=np.float32)
+        send = np.zeros(frames, dtype=np.float32)
+        dry = np.zeros((frames, 2), dtype=np.float32)
         for index, track in enumerate(score.tracks):
             if not len(track.notes):
                 continue
             volume, pan, reverb_send, chorus_send = _track_mix(track)
             left, right = (np.float32(g * volume) for g in _pan_gains(pan))
-            dry = np.zeros((0, 2), dtype=np.float32)
+            dry.fill(0.0)
             for group, start_sec, part in _pieces(score, track, symusic):
                 audio = np.asarray(synth.render(part, stereo=True), dtype=np.float32)
                 at = round(start_sec * SAMPLE_RATE)
-                end = at + audio.shape[1]
-                if end > dry.shape[0]:
-                    dry = _grown(dry, end)
+                end = min(frames, at + audio.shape[1])
                 level = np.float32((group / 127.0) ** 2)
                 for channel in (0, 1):
-                    dry[at:end, channel] += audio[channel] * level
+                    dry[at:end, channel] += audio[channel, : end - at] * level
                 del audio
             if chorus_send > 0.0:
-                dry += reverb.ensemble(dry.mean(axis=1), SAMPLE_RATE) * np.float32(chorus_send)
+                reverb.ensemble(dry, SAMPLE_RATE, gain=chorus_send)
             if pan != 0.0:  # a part off the centre is spread too (its samples are mono)
-                dry = _spread(dry, _WIDTH_BASE + _WIDTH_PER_PAN * abs(pan), 11.0 + 3.0 * index)
-            frames = dry.shape[0]
-            if frames > mix.shape[0]:
-                mix = _grown(mix, frames)
-                send = _grown(send, frames)
-            mix[:frames, 0] += dry[:, 0] * left
-            mix[:frames, 1] += dry[:, 1] * right
+                _spread(dry, _WIDTH_BASE + _WIDTH_PER_PAN * abs(pan), 11.0 + 3.0 * index)
+            mix[:, 0] += dry[:, 0] * left
+            mix[:, 1] += dry[:, 1] * right
             if reverb_send > 0.0:
-                send[:frames] += dry.mean(axis=1) * np.float32(volume * reverb_send)
-            del dry
+                send += dry.mean(axis=1) * np.float32(volume * reverb_send)
+        del dry
     except (RuntimeError, ValueError, OSError) as e:
         raise OutputError(f"symusic could not render audio: {e}") from e
-    if np.any(send):  # room for the reverb's tail, then its stereo return
-        tail = round(reverb.ROOMS[room].rt60_sec * SAMPLE_RATE)
-        mix, send = _grown(mix, mix.shape[0] + tail), _grown(send, send.shape[0] + tail)
+    if np.any(send):
         mix += reverb.reverberate(send, room, SAMPLE_RATE)
     return mix
 
