@@ -76,7 +76,9 @@ def make(
         whip = frames[7]
         for k in range(8):
             whip[20 + k] = np.roll(whip[20 + k], 60 * (k + 1), axis=1)
-    truth, out_frames, now = [], [], 0
+    truth: list[float] = []
+    out_frames: list[NDArray[np.uint8]] = []
+    now = 0
     fade = round(fade_sec * FPS)
     for i, scene in enumerate(frames):
         if i and fade:

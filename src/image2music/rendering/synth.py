@@ -208,7 +208,8 @@ def _symusic(midi: bytes, soundfont: Path, room: str) -> np.ndarray:
     from image2music.rendering import reverb
 
     try:
-        score: Any = symusic.Score.from_midi(midi).to("second")  # the stubs' union is too wide
+        loaded: Any = symusic.Score.from_midi(midi)  # the stubs' union type is too wide
+        score = loaded.to("second")
         synth = symusic.Synthesizer(str(soundfont), SAMPLE_RATE, 0)
         # Every array has its final length from the start: the last note, a
         # second of release and the room's tail (no growing copies).

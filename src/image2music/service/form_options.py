@@ -16,6 +16,7 @@ from typing import Annotated, Any, TypeVar
 
 from fastapi import Form
 
+from image2music.errors import ConfigError
 from image2music.options import OptionSpec, web_option_specs
 
 __all__ = ["form_parameter", "with_form_options"]
@@ -24,7 +25,13 @@ _F = TypeVar("_F", bound=Callable[..., Any])
 
 
 def form_parameter(spec: OptionSpec) -> inspect.Parameter:
-    """The form field of one option."""
+    """The form field of one option (one the web offers: ``spec.web`` is set).
+
+    Raises:
+        ConfigError: For an option the web does not offer.
+    """
+    if spec.web is None:
+        raise ConfigError(f"option {spec.field} is not offered on the web")
     extra: dict[str, Any] = {}
     if spec.choices:
         extra["enum"] = list(spec.choices)
