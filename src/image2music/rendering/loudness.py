@@ -11,12 +11,14 @@ overlap-add FFT convolution with their impulse response (4096 taps; what is cut
 off is below 1e-10), so everything is plain numpy (about 0.1 s for 30 s of
 stereo audio).
 
-**Normalise.** The gain that brings the piece to :data:`TARGET_LUFS` (-16
-LUFS, the usual level for music on streaming and podcast platforms) is
-applied; if the sample peak would then pass :data:`CEILING_DBFS` (-1 dBFS),
-the gain is lowered until it does not, so nothing ever clips (the piece is
-then quieter than -16 LUFS). Finally a raised-cosine fade-out shapes the last
-seconds.
+**Master** (:func:`master`): a 30 Hz high-pass and gentle glue compression
+(:mod:`.mastering`), then the gain that brings the piece to
+:data:`TARGET_LUFS` (-16 LUFS, the usual level for music on streaming and
+podcast platforms), and a true-peak limiter that keeps it under
+:data:`CEILING_DBFS` (-1 dBTP, 4x oversampled) taking at most 6 dB; where more
+would be needed the gain is lowered instead (the piece is then quieter than
+-16 LUFS). After the limiter the loudness is measured again and made up
+once. Finally a raised-cosine fade-out shapes the last seconds.
 """
 
 from __future__ import annotations
@@ -40,7 +42,7 @@ __all__ = [
 
 #: Loudness the audio is normalised to, in LUFS.
 TARGET_LUFS = -16.0
-#: Highest sample peak allowed, in dBFS.
+#: Highest true peak allowed, in dBTP (dBFS of the 4x oversampled signal).
 CEILING_DBFS = -1.0
 #: Margin kept below the ceiling for 16-bit rounding, in dB.
 _MARGIN_DB = 0.01
@@ -210,39 +212,54 @@ def master(
     ceiling_dbfs: float = CEILING_DBFS,
     fade_sec: float = 0.0,
     in_place: bool = False,
+    process: bool = True,
 ) -> Mastered:
-    """Normalise loudness under a peak ceiling, then fade out (see the module docstring).
+    """High-pass, glue, normalise under a true-peak ceiling, then fade out (module docstring).
 
     Args:
         samples: Audio, shape ``(frames, channels)``.
         sample_rate: In Hz.
         target_lufs: Loudness to reach (default -16 LUFS).
-        ceiling_dbfs: Highest sample peak (default -1 dBFS).
+        ceiling_dbfs: Highest true peak (default -1 dBTP).
         fade_sec: Length of the final fade-out in seconds (default 0: none).
         in_place: Change ``samples`` itself when it is float32 (default
             ``False``: work on a copy); saves a copy of a long piece.
+        process: High-pass, glue and limit (default ``True``); ``False`` only
+            normalises under a sample-peak ceiling.
 
     Returns:
         The mastered audio and what was done.
     """
+    from image2music.rendering.mastering import LIMIT_MAX_DB, glue, highpass, limit, true_peak
+
     x = np.asarray(samples, dtype=np.float32)
-    measured = integrated_loudness(x, sample_rate)
-    peak = _peak(x)
-    gain_db = 0.0 if not math.isfinite(measured) else target_lufs - measured
-    if peak > 0.0:
-        peak_db = 20.0 * math.log10(peak)
-        gain_db = min(gain_db, ceiling_dbfs - _MARGIN_DB - peak_db)
-    gain = np.float32(10.0 ** (gain_db / 20.0))
-    if in_place and x is samples:
-        y = x
-        y *= gain
-    else:
-        y = x * gain  # the one copy of the audio
+    y = x if in_place and x is samples else x.copy()  # the one copy of the audio, if any
+    if y.ndim == 1:
+        y = y[:, None]
+    if process and y.size:
+        highpass(y, sample_rate)
+        glue(y, sample_rate)
+    measured = integrated_loudness(y, sample_rate)
+    wanted = 0.0 if not math.isfinite(measured) else target_lufs - measured
+    ceiling = 10.0 ** ((ceiling_dbfs - _MARGIN_DB) / 20.0)
+    peak = true_peak(y) if process else _peak(y)
+    gain_db = wanted
+    if peak > 0.0:  # the limiter may take LIMIT_MAX_DB; more is turned down instead
+        allowed = 20.0 * math.log10(ceiling / peak) + (LIMIT_MAX_DB if process else 0.0)
+        gain_db = min(wanted, allowed)
+    y *= np.float32(10.0 ** (gain_db / 20.0))
+    if process and peak * 10.0 ** (gain_db / 20.0) > ceiling:  # only when a peak is over
+        limit(y, ceiling)
+        short = target_lufs - integrated_loudness(y, sample_rate)
+        if gain_db == wanted and short > 0.05:  # the limiter took a little loudness: once more
+            y *= np.float32(10.0 ** (short / 20.0))
+            gain_db += short
+            limit(y, ceiling)
     if fade_sec > 0:
         _fade_in_place(y, sample_rate, fade_sec)
     out_peak = _peak(y)
     peak_dbfs = 20.0 * math.log10(out_peak) if out_peak > 0 else -math.inf
-    return Mastered(y, measured, gain_db, peak_dbfs)
+    return Mastered(y if np.ndim(samples) == 2 else y[:, 0], measured, gain_db, peak_dbfs)
 
 
 def _peak(x: np.ndarray) -> float:
