@@ -87,12 +87,19 @@ def highpass(x: np.ndarray, sample_rate: int) -> None:
 
 def glue(x: np.ndarray, sample_rate: int) -> float:
     """Gently compress loud passages of ``x`` in place; returns the largest reduction in dB."""
-    window = max(1, round(0.1 * sample_rate))
-    power = np.square(x, dtype=np.float64).mean(axis=1)
-    cum = np.concatenate([[0.0], np.cumsum(power)])
-    hop = window // 4
-    starts = np.arange(0, max(1, len(power) - window + 1), hop)
-    rms = (cum[np.minimum(starts + window, len(power))] - cum[starts]) / window
+    hop = max(1, round(0.025 * sample_rate))  # RMS over 4 hops: 100 ms
+    hops = -(-len(x) // hop)
+    energy = np.zeros(hops)
+    for start in range(0, len(x), _CHUNK - _CHUNK % hop):  # whole hops per chunk
+        piece = x[start : start + _CHUNK - _CHUNK % hop]
+        first = start // hop
+        count = -(-len(piece) // hop)
+        padded = np.zeros((count * hop, piece.shape[1]), dtype=np.float64)
+        padded[: len(piece)] = piece
+        energy[first : first + count] = np.square(padded).sum(axis=1).reshape(count, hop).sum(1)
+    window = 4 * hop
+    rms = np.convolve(energy, np.ones(4), mode="full")[3:] / (window * x.shape[1])
+    starts = np.arange(hops) * hop
     with np.errstate(divide="ignore"):
         level = 10.0 * np.log10(np.maximum(rms, 1e-12))
     active = level[level > -70.0]
