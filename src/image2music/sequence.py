@@ -29,7 +29,7 @@ import itertools
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -59,6 +59,9 @@ from image2music.types import (
     TimedChord,
     Track,
 )
+
+if TYPE_CHECKING:
+    from image2music.arrangement.form import Form
 
 __all__ = [
     "MAX_PICTURES",
@@ -199,7 +202,7 @@ def compose_sections(
         The composition.
     """
     from image2music.arrangement.arrange import arrange
-    from image2music.arrangement.instruments import choose_instruments
+    from image2music.arrangement.instruments import choose_instruments, parse_instruments
     from image2music.arrangement.plan import plan_music
     from image2music.arrangement.styles import get_style
     from image2music.arrangement.timeline import plan_timeline
@@ -258,11 +261,9 @@ def compose_sections(
     mean = Emotion(
         float(np.mean([m.valence for m in moods])), float(np.mean([m.arousal for m in moods]))
     )
-    band = choose_instruments(mean, pictures[0].features, get_style(opts.style), {})
-    from image2music.arrangement.instruments import parse_instruments
-
     user = parse_instruments(opts.instruments)
-    programs = {part: user.get(part, c.program) for part, c in band.items()}
+    band = choose_instruments(mean, pictures[0].features, get_style(opts.style), user)
+    programs = {part: c.program for part, c in band.items()}
     fixed = ",".join(f"{part}={programs[part]}" for part in ("melody", "chords", "bass"))
     if "pad" in user:
         fixed += f",pad={user['pad']}"
@@ -315,15 +316,9 @@ def compose_sections(
     choice = replace(
         pieces[0].choice,
         instruments={
-            part: replace(
-                band[part],
-                program=programs[part],
-                reason=(
-                    "chosen with --instruments"
-                    if part in user
-                    else f"one band for the whole sequence: {band[part].reason}"
-                ),
-            )
+            part: band[part]
+            if part in user
+            else replace(band[part], reason=f"one band for the whole sequence: {band[part].reason}")
             for part in pieces[0].choice.instruments
         },
         form=replace(
@@ -381,7 +376,7 @@ def _total(seconds: Sequence[float] | None) -> float | None:
     return None if seconds is None else float(sum(seconds))
 
 
-def _section_form(bars: int) -> Any:
+def _section_form(bars: int) -> Form:
     """One progression up to 16 bars; longer: 8-bar (or 4-bar) sections alternating A and B."""
     from image2music.arrangement.form import Form
 
