@@ -57,11 +57,11 @@ def main() -> None:
     ap.add_argument("--json", action="store_true", help="print JSON instead of a table")
     ap.add_argument("--quick", action="store_true", help="a 120 s piece instead of 600 s")
     args = ap.parse_args()
-    from image2music.rendering.synth import FLUIDR3_GM, fluidsynth_program
+    from image2music.rendering.synth import FLUIDR3_GM, fluidsynth_available
 
     seconds = "120" if args.quick else "600"
     synths = ["symusic"]
-    if fluidsynth_program() is not None and FLUIDR3_GM.is_file():
+    if fluidsynth_available() and FLUIDR3_GM.is_file():
         synths.append("fluidsynth")
     results: dict[str, Any] = {}
     with tempfile.TemporaryDirectory() as tmp:

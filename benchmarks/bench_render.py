@@ -44,10 +44,10 @@ def timeit(fn: Callable[[], object], repeats: int) -> list[float]:
 
 
 def synths() -> list[str]:
-    from image2music.rendering.synth import FLUIDR3_GM, fluidsynth_program
+    from image2music.rendering.synth import FLUIDR3_GM, fluidsynth_available
 
     names = ["symusic"]
-    if fluidsynth_program() is not None and FLUIDR3_GM.is_file():
+    if fluidsynth_available() and FLUIDR3_GM.is_file():
         names.append("fluidsynth")
     return names
 

@@ -6,17 +6,13 @@ import os
 import signal
 import subprocess
 import sys
-import tempfile
 import time
 from pathlib import Path
 
 import mido
-import pytest
 
 from image2music.rendering.files import SCRATCH_PREFIX, write_files_atomically
 from image2music.rendering.scratch import make_scratch_dir, sweep_stale
-from image2music.rendering.synth import SCRATCH_PREFIX as SYNTH_PREFIX
-from image2music.rendering.synth import choose_synth, synthesise
 from tests.conftest import need_program
 from tests.faults.conftest import EXAMPLE
 
@@ -87,6 +83,7 @@ import sys
 from pathlib import Path
 from image2music.rendering.synth import choose_synth, synthesise
 
+print("rendering", flush=True)
 synthesise(Path(sys.argv[1]).read_bytes(), choose_synth("fluidsynth"))
 """
 
@@ -95,58 +92,31 @@ def _long_midi(path: Path, minutes: int) -> None:
     midi = mido.MidiFile(ticks_per_beat=480)
     track = mido.MidiTrack()
     midi.tracks.append(track)
-    chord = (48, 55, 64, 67)
-    for i in range(minutes * 120):  # a chord every beat at 120 bpm
-        for pitch in chord:
+    for i in range(minutes * 120 + 1):
+        for pitch in (60, 64, 67):
             track.append(mido.Message("note_on", note=pitch + i % 5, velocity=80, time=0))
-        for k, pitch in enumerate(chord):
+        for k, pitch in enumerate((60, 64, 67)):
             track.append(
                 mido.Message("note_off", note=pitch + i % 5, velocity=0, time=480 if k == 0 else 0)
             )
     midi.save(path)
 
 
-def _children(pid: int) -> list[int]:
-    out: list[int] = []
-    for task in Path(f"/proc/{pid}/task").glob("*"):
-        children = (task / "children").read_text().split()
-        out += [int(c) for c in children]
-    return out
-
-
-def _alive(pid: int) -> bool:
-    try:
-        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
-    except (FileNotFoundError, ProcessLookupError):
-        return False
-    return state != "Z"
-
-
-def test_killing_a_render_ends_fluidsynth_and_its_files_go(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_killing_a_render_leaves_no_process_and_no_file(tmp_path: Path) -> None:
+    """FluidSynth runs in process: a killed render takes it along and wrote nothing."""
     need_program("fluidsynth")
     midi = tmp_path / "long.mid"
     _long_midi(midi, 30)
     scratch = tmp_path / "tmp"
     scratch.mkdir()
     env = {**os.environ, "TMPDIR": str(scratch)}
-    child = subprocess.Popen([sys.executable, "-c", _SYNTHESISE, str(midi)], env=env)
-    synth: list[int] = []
-    deadline = time.monotonic() + 60
-    while not synth and time.monotonic() < deadline and child.poll() is None:
-        synth = _children(child.pid)
-        time.sleep(0.01)
-    assert synth, "fluidsynth never started"
+    child = subprocess.Popen(
+        [sys.executable, "-c", _SYNTHESISE, str(midi)], env=env, stdout=subprocess.PIPE
+    )
+    assert child.stdout is not None and child.stdout.readline() == b"rendering\n"
+    time.sleep(0.5)  # inside the render
+    assert child.poll() is None
     child.kill()
     child.wait()
-    deadline = time.monotonic() + 5
-    while _alive(synth[0]) and time.monotonic() < deadline:
-        time.sleep(0.05)
-    assert not _alive(synth[0]), "fluidsynth outlived its parent"
-    left = [p.name for p in scratch.iterdir()]
-    assert len(left) == 1 and left[0].startswith(SYNTH_PREFIX)
-    monkeypatch.setattr(tempfile, "tempdir", str(scratch))
-    _long_midi(midi, 0)
-    synthesise(midi.read_bytes(), choose_synth("fluidsynth"))  # the next render cleans up
     assert list(scratch.iterdir()) == []
+    assert not list(tmp_path.glob("*.wav"))

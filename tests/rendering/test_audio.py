@@ -85,13 +85,13 @@ def test_synth_choice_is_reported_and_auto_prefers_fluidsynth(
     monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
     monkeypatch.setattr(soundfonts, "SEARCH", ())  # nothing installed
-    monkeypatch.setattr(synth, "fluidsynth_program", lambda: None)
+    monkeypatch.setattr(synth, "fluidsynth_available", lambda: False)
     auto = synth.choose_synth("auto")
     assert auto.name == "symusic" and auto.soundfont.name == "TimGM6mb.sf2"
     assert auto.licence == "GPL-2.0" and "not installed" in auto.reason
     with pytest.raises(ConfigError, match="apt-get install"):
         synth.choose_synth("fluidsynth")
-    monkeypatch.setattr(synth, "fluidsynth_program", lambda: "/usr/bin/fluidsynth")
+    monkeypatch.setattr(synth, "fluidsynth_available", lambda: True)
     chosen = synth.choose_synth("auto")
     assert chosen.name == "fluidsynth" and "installed" in chosen.reason
     report = chosen.to_report()
@@ -157,16 +157,29 @@ def test_synth_choice_goes_into_the_report() -> None:
     assert any(line.startswith("audio: symusic") for line in report["why"])
 
 
-def test_fluidsynth_failures_are_output_errors(
-    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
-) -> None:
-    failing = tmp_path / "fluidsynth"
-    failing.write_text("#!/bin/sh\necho 'cannot load soundfont' >&2\nexit 3\n")
-    failing.chmod(0o755)
-    monkeypatch.setattr(synth, "fluidsynth_program", lambda: str(failing))
-    choice = synth.SynthChoice("fluidsynth", tmp_path / "x.sf2", "test")
-    with pytest.raises(OutputError, match="exit 3"):
-        synth.synthesise(b"MThd", choice)
+def test_fluidsynth_failures_are_output_errors(tmp_path: Path) -> None:
+    _require("fluidsynth")
+    junk = tmp_path / "junk.sf2"
+    junk.write_bytes(b"RIFF\x00\x00\x00\x00not a soundfont")
+    midi = image2music.compose(EXAMPLE, bars=4, synth="fluidsynth").midi
+    with pytest.raises(OutputError, match="cannot load the soundfont"):
+        synth.synthesise(midi, synth.SynthChoice("fluidsynth", junk, "test"))
+    with pytest.raises(OutputError, match="cannot read the MIDI"):
+        synth.synthesise(b"MThd", synth.choose_synth("fluidsynth"))
+    with pytest.raises(OutputError, match="longer than"):
+        synth.synthesise(midi, synth.choose_synth("fluidsynth"), timeout_sec=0.0)
+
+
+def test_fluidsynth_plays_a_piece_the_same_from_a_used_synthesiser() -> None:
+    _require("fluidsynth")
+    choice = synth.choose_synth("fluidsynth", synth.FLUIDR3_GM)
+    first = image2music.compose(EXAMPLE, bars=4, seed=1, synth="fluidsynth").midi
+    other = image2music.compose(EXAMPLE, bars=4, seed=2, synth="fluidsynth").midi
+    a = synth.synthesise(first, choice, frames=70_001)  # ends mid-block
+    synth.synthesise(other, choice, room="cathedral", frames=50_003)
+    b = synth.synthesise(first, choice, frames=70_001)
+    assert a.shape == (70_001, 2) and np.abs(a).max() > 0.01
+    assert np.array_equal(a, b)
 
 
 def test_mp3_without_support_is_a_clear_error(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -34,6 +34,21 @@ def test_true_peak_sees_between_the_samples() -> None:
     assert true_peak(x) == pytest.approx(1.0, abs=0.02)
 
 
+def test_only_blocks_that_could_reach_the_floor_are_oversampled() -> None:
+    from image2music.rendering.mastering import _block_peaks
+
+    rng = np.random.default_rng(4)
+    x = (0.05 * rng.standard_normal((SR * 2, 2))).astype(np.float32)
+    n = np.arange(256)
+    x[SR : SR + 256] = np.sin(np.pi / 2 * n + np.pi / 4)[:, None] * 0.8  # inter-sample peaks
+    exact = _block_peaks(x)
+    quick = _block_peaks(x, 0.5)
+    loud = exact >= 0.5
+    assert loud.any() and np.array_equal(quick[loud], exact[loud])
+    assert np.all(quick <= exact) and np.all(quick[~loud] < 0.5)
+    assert true_peak(x) == pytest.approx(float(exact.max()))
+
+
 def test_the_limiter_keeps_the_true_peak_under_the_ceiling() -> None:
     rng = np.random.default_rng(1)
     x = (0.05 * rng.standard_normal((SR * 4, 2))).astype(np.float32)

@@ -65,7 +65,32 @@ def start_command(
     except Image2MusicError as e:
         err.print(f"[bold red]error:[/] {escape(str(e))}")
         raise typer.Exit(2) from None
+    if any(f in _SOUNDING for f in fmts):
+        _preload_soundfont(options.synth, options.soundfont)
     return out, err, options, fmts
+
+
+#: Formats that need the synthesiser.
+_SOUNDING = frozenset({"wav", "flac", "ogg", "mp3", "mp4"})
+
+
+def _preload_soundfont(synth: str, soundfont: str | None) -> None:
+    """Load the soundfont in a background thread while the picture is analysed.
+
+    FluidSynth releases the interpreter lock while it loads (and decodes an
+    SF3's samples), so this runs on a second core; a bad choice is left for
+    the compose to report.
+    """
+    import threading
+
+    from image2music.errors import Image2MusicError
+    from image2music.rendering.synth import choose_synth, preload_soundfont
+
+    try:
+        choice = choose_synth(synth, soundfont)
+    except Image2MusicError:
+        return
+    threading.Thread(target=preload_soundfont, args=(choice,), daemon=True).start()
 
 
 def parse_formats(formats: str, extra: tuple[str, ...] = ()) -> list[str]:

@@ -74,8 +74,8 @@ def render_audio(score: Score, midi: bytes, synth: SynthChoice) -> Audio:
     from image2music.rendering.loudness import master
     from image2music.rendering.synth import synthesise
 
-    raw = synthesise(midi, synth, room=score.room)
     frames = round((score.duration_sec + TAIL_SEC) * SAMPLE_RATE)
+    raw = synthesise(midi, synth, room=score.room, frames=frames)
     if raw.shape[0] >= frames:
         fitted = raw[:frames]  # a view: no copy of a long piece
     else:

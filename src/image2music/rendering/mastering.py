@@ -129,36 +129,76 @@ def _interpolator() -> np.ndarray:
     return phases[1:].astype(np.float32)  # float32 convolutions: twice as fast
 
 
-def _block_peaks(x: np.ndarray) -> np.ndarray:
-    """The true peak (absolute, linear) of every block of :data:`_BLOCK` frames."""
+def _sample_peaks(x: np.ndarray) -> np.ndarray:
+    """The sample peak (absolute, linear) of every block of :data:`_BLOCK` frames."""
     n = len(x)
-    blocks = -(-n // _BLOCK)
-    peaks = np.zeros(blocks)
-    phases = _interpolator()
-    half = _TAPS_PER_PHASE // 2
+    peaks = np.zeros(-(-n // _BLOCK))
     for start in range(0, n, _CHUNK):
-        lo, hi = max(0, start - half), min(n, start + _CHUNK + half)
-        piece = x[lo:hi]
-        best = np.abs(piece[start - lo : start - lo + min(_CHUNK, n - start)]).max(axis=1)
-        for channel in range(x.shape[1]):
-            for phase in phases:
-                inter = np.abs(np.convolve(piece[:, channel], phase, mode="same"))
-                seg = inter[start - lo : start - lo + len(best)]
-                np.maximum(best, seg, out=best)
-        m = len(best)
-        padded = np.zeros(-(-m // _BLOCK) * _BLOCK)
-        padded[:m] = best
+        piece = np.abs(x[start : start + _CHUNK])
+        best = piece.max(axis=1) if piece.shape[1] != 2 else np.maximum(piece[:, 0], piece[:, 1])
+        padded = np.zeros(-(-len(best) // _BLOCK) * _BLOCK, dtype=best.dtype)
+        padded[: len(best)] = best
         first = start // _BLOCK
         chunk_peaks = padded.reshape(-1, _BLOCK).max(axis=1)
         peaks[first : first + len(chunk_peaks)] = chunk_peaks
     return peaks
 
 
+@functools.lru_cache(maxsize=1)
+def _overshoot() -> float:
+    """How far an interpolated sample can exceed the samples around it (``max sum |taps|``)."""
+    return float(np.abs(_interpolator()).sum(axis=1).max())
+
+
+def _block_peaks(x: np.ndarray, floor: float = 0.0) -> np.ndarray:
+    """The true peak (absolute, linear) of every block of :data:`_BLOCK` frames.
+
+    Only blocks whose true peak could reach ``floor`` are oversampled: an
+    interpolated sample is at most :func:`_overshoot` times the largest of
+    the samples it is made of, so a block whose neighbourhood stays below
+    ``floor / overshoot`` cannot reach it; those blocks get their sample
+    peak (exact for every use here: the limiter leaves them alone and the
+    loudest true peak is never in them).
+    """
+    peaks = _sample_peaks(x)
+    near = peaks.copy()  # the taps reach into the neighbouring blocks
+    np.maximum(near[1:], peaks[:-1], out=near[1:])
+    np.maximum(near[:-1], peaks[1:], out=near[:-1])
+    wanted = near * _overshoot() >= floor
+    if not wanted.any():
+        return peaks
+    edges = np.flatnonzero(np.diff(np.concatenate([[0], wanted.astype(np.int8), [0]])))
+    for first, last in zip(edges[::2], edges[1::2], strict=True):
+        _oversampled_peaks(x, int(first), int(last), peaks)
+    return peaks
+
+
+def _oversampled_peaks(x: np.ndarray, first: int, last: int, peaks: np.ndarray) -> None:
+    """Set ``peaks[first:last]`` to the 4x oversampled peaks of those blocks."""
+    n = len(x)
+    phases = _interpolator()
+    half = _TAPS_PER_PHASE // 2
+    end_frame = min(n, last * _BLOCK)
+    for start in range(first * _BLOCK, end_frame, _CHUNK):
+        stop = min(end_frame, start + _CHUNK)
+        lo, hi = max(0, start - half), min(n, stop + half)
+        piece = x[lo:hi]
+        best = np.abs(piece[start - lo : stop - lo]).max(axis=1)
+        for channel in range(x.shape[1]):
+            for phase in phases:
+                inter = np.abs(np.convolve(piece[:, channel], phase, mode="same"))
+                np.maximum(best, inter[start - lo : stop - lo], out=best)
+        padded = np.zeros(-(-len(best) // _BLOCK) * _BLOCK)
+        padded[: len(best)] = best
+        chunk_peaks = padded.reshape(-1, _BLOCK).max(axis=1)
+        peaks[start // _BLOCK : start // _BLOCK + len(chunk_peaks)] = chunk_peaks
+
+
 def true_peak(x: np.ndarray) -> float:
     """The true peak of ``x`` (linear, 4x oversampled); 0 for silence."""
     if x.size == 0:
         return 0.0
-    return float(_block_peaks(x).max())
+    return float(_block_peaks(x, float(_sample_peaks(x).max())).max())
 
 
 def limit(x: np.ndarray, ceiling: float) -> float:
@@ -168,7 +208,7 @@ def limit(x: np.ndarray, ceiling: float) -> float:
         The largest gain reduction, in dB (at most :data:`LIMIT_MAX_DB`: the
         caller turns the piece down first when more would be needed).
     """
-    peaks = _block_peaks(x)
+    peaks = _block_peaks(x, ceiling)
     need = np.minimum(1.0, ceiling / np.maximum(peaks, 1e-12))
     if need.min() >= 1.0:
         return 0.0

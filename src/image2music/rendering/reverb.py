@@ -162,7 +162,7 @@ def ensemble(parts: NDArray[np.float32], sample_rate: int, *, gain: float) -> No
     for start in reversed(range(0, n, _BLOCK)):  # from the end: a block reads only earlier audio
         end = min(n, start + _BLOCK)
         lo = max(0, start - reach)
-        mono = parts[lo:end].mean(axis=1)
+        mono = (parts[lo:end, 0] + parts[lo:end, 1]) * np.float32(0.5)
         t = np.arange(start, end, dtype=np.float64)
         index = np.arange(lo, end, dtype=np.float64)
         for side, (delay_ms, depth_ms, rate_hz, phase) in enumerate(_VOICES):

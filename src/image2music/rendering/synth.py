@@ -5,13 +5,13 @@
   own, in velocity groups, and mixed here with the General MIDI velocity
   curve, the part's volume, pan, chorus and spread, and image2music's reverb
   (:func:`_symusic`, :mod:`.reverb`).
-* ``fluidsynth``: the ``fluidsynth`` command-line program
-  (``apt-get install fluidsynth``), run in a subprocess with a timeout, its
-  reverb set from the mix's room and a gentle chorus; it plays the MIDI
-  file's control changes itself. The subprocess is killed with its parent
-  (Linux), and its scratch folder is removed even after a ``kill -9`` (by the
-  next run: :mod:`.scratch`).
-* ``auto`` picks ``fluidsynth`` when the program is installed, else
+* ``fluidsynth``: FluidSynth's library (``apt-get install libfluidsynth3``,
+  which the ``fluidsynth`` program brings too), called in process
+  (:mod:`.fluidlib`: the soundfont is loaded once per process, the audio is
+  written straight into memory, with a time limit), its reverb set from the
+  mix's room and a gentle chorus; it plays the MIDI file's control changes
+  itself.
+* ``auto`` picks ``fluidsynth`` when its library is installed, else
   ``symusic``, and says so in the report.
 
 Both play the soundfont given with ``--soundfont`` (SF2 or SF3), else the
@@ -21,20 +21,13 @@ pretty_midi's TimGM6mb).
 
 from __future__ import annotations
 
-import functools
 import os
-import shutil
-import signal
-import subprocess
-import sys
-import tempfile
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from image2music.errors import ConfigError, OutputError
-from image2music.rendering.scratch import make_scratch_dir, sweep_stale
 from image2music.rendering.soundfonts import pretty_midi_soundfont
 
 if TYPE_CHECKING:
@@ -45,7 +38,8 @@ __all__ = [
     "SAMPLE_RATE",
     "SynthChoice",
     "choose_synth",
-    "fluidsynth_program",
+    "fluidsynth_available",
+    "preload_soundfont",
     "pretty_midi_soundfont",
     "synthesise",
 ]
@@ -56,12 +50,7 @@ SAMPLE_RATE = 44100
 FLUIDR3_GM = Path("/usr/share/sounds/sf2/FluidR3_GM.sf2")
 #: FluidSynth's master gain (its default 0.2 is quiet; loudness is normalised later).
 _FLUIDSYNTH_GAIN = 0.5
-_INSTALL_HINT = "apt-get install fluidsynth fluid-soundfont-gm"
-#: Scratch folders of FluidSynth runs in the system's temporary folder
-#: (``image2music-synth-<pid>-XXXX``); those of killed runs are removed by the next run.
-SCRATCH_PREFIX = "image2music-synth-"
-#: ``prctl`` option: the signal a child gets when its parent dies (linux/prctl.h).
-_PR_SET_PDEATHSIG = 1
+_INSTALL_HINT = "apt-get install libfluidsynth3 fluid-soundfont-gm"
 #: FluidSynth's chorus: a gentle ensemble for the parts that send to it (CC 93).
 _FLUIDSYNTH_CHORUS = {"nr": 3, "level": 1.2, "speed": 0.3, "depth": 6}
 #: Spread of a part off the centre in the symusic path: base + per unit of |pan|.
@@ -112,9 +101,11 @@ class SynthChoice:
         }
 
 
-def fluidsynth_program() -> str | None:
-    """Path of the ``fluidsynth`` program, or ``None`` when it is not installed."""
-    return shutil.which("fluidsynth")
+def fluidsynth_available() -> bool:
+    """Whether FluidSynth's library (libfluidsynth 2.2 or later) is installed."""
+    from image2music.rendering import fluidlib
+
+    return fluidlib.available()
 
 
 def choose_synth(
@@ -123,7 +114,7 @@ def choose_synth(
     """Resolve ``--synth`` and ``--soundfont``.
 
     Args:
-        name: ``"auto"`` (FluidSynth when the program is installed, else
+        name: ``"auto"`` (FluidSynth when its library is installed, else
             symusic), ``"symusic"`` or ``"fluidsynth"``.
         soundfont: An SF2 or SF3 file, or ``None`` for the best installed one
             (:func:`~.soundfonts.default_soundfont`).
@@ -140,14 +131,14 @@ def choose_synth(
     if name not in ("auto", "symusic", "fluidsynth"):
         raise ConfigError(f"synth must be auto, symusic or fluidsynth, got {name!r}")
     font = soundfont_at(soundfont) if soundfont is not None else default_soundfont()
-    has_program = fluidsynth_program() is not None
-    if name == "fluidsynth" and not has_program:
-        raise ConfigError(f"--synth fluidsynth needs the 'fluidsynth' program: {_INSTALL_HINT}")
+    has_fluidsynth = fluidsynth_available()
+    if name == "fluidsynth" and not has_fluidsynth:
+        raise ConfigError(f"--synth fluidsynth needs FluidSynth: {_INSTALL_HINT}")
     if name == "auto":
-        chosen = "fluidsynth" if has_program else "symusic"
+        chosen = "fluidsynth" if has_fluidsynth else "symusic"
         why = (
             "auto: FluidSynth is installed"
-            if has_program
+            if has_fluidsynth
             else f"auto: FluidSynth is not installed ({_INSTALL_HINT} for a fuller sound)"
         )
     else:
@@ -158,7 +149,12 @@ def choose_synth(
 
 
 def synthesise(
-    midi: bytes, choice: SynthChoice, *, room: str = "room", timeout_sec: float = 300.0
+    midi: bytes,
+    choice: SynthChoice,
+    *,
+    room: str = "room",
+    frames: int | None = None,
+    timeout_sec: float = 300.0,
 ) -> np.ndarray:
     """Render a Standard MIDI File to stereo audio at :data:`SAMPLE_RATE`.
 
@@ -166,17 +162,20 @@ def synthesise(
         midi: The MIDI file's bytes.
         choice: Synthesiser and soundfont.
         room: The reverb room, one of :data:`~.reverb.ROOMS` (default ``"room"``).
+        frames: Length to render, in frames, for FluidSynth (default ``None``:
+            to the last message plus a second and the room's reverb time);
+            symusic renders to its last note plus that tail.
         timeout_sec: Longest time FluidSynth may take, in seconds (default 300).
 
     Returns:
         Float32 samples, shape ``(frames, 2)``, as the synthesiser made them
-        (not normalised; FluidSynth's include its release tail).
+        (not normalised; they include the release and reverb tail).
 
     Raises:
         OutputError: If the synthesiser fails.
     """
     if choice.name == "fluidsynth":
-        return _fluidsynth(midi, choice.soundfont, room, timeout_sec)
+        return _fluidsynth(midi, choice.soundfont, room, frames, timeout_sec)
     return _symusic(midi, choice.soundfont, room)
 
 
@@ -239,7 +238,7 @@ def _symusic(midi: bytes, soundfont: Path, room: str) -> np.ndarray:
             mix[:, 0] += dry[:, 0] * left
             mix[:, 1] += dry[:, 1] * right
             if reverb_send > 0.0:
-                send += dry.mean(axis=1) * np.float32(volume * reverb_send)
+                send += (dry[:, 0] + dry[:, 1]) * np.float32(0.5 * volume * reverb_send)
         del dry
     except (RuntimeError, ValueError, OSError) as e:
         raise OutputError(f"symusic could not render audio: {e}") from e
@@ -274,7 +273,7 @@ def _spread(dry: np.ndarray, width: float, delay_ms: float) -> np.ndarray:
     """
     import numpy as np
 
-    mid = dry.mean(axis=1)
+    mid = (dry[:, 0] + dry[:, 1]) * np.float32(0.5)  # not .mean(axis=1): ten times slower
     lag = round(delay_ms * SAMPLE_RATE / 1000.0)
     side = np.zeros_like(mid)
     side[lag:] = mid[:-lag]
@@ -320,90 +319,46 @@ def _pieces(score: Any, track: Any, symusic: Any) -> Iterator[tuple[int, float, 
         yield group, start, part
 
 
-@functools.cache
-def _prctl() -> Any:
-    """Libc's ``prctl`` on Linux (looked up once per process), else ``None``."""
-    if not sys.platform.startswith("linux"):
-        return None
-    import ctypes
-    import ctypes.util
-
-    try:
-        return ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True).prctl
-    except (OSError, AttributeError):  # pragma: no cover - every Linux libc has prctl
-        return None
+#: FluidSynth's settings for every synthesiser: rate, gain, samples loaded as used.
+_FLUIDSYNTH_SETTINGS: dict[str, float | int | str] = {
+    "synth.sample-rate": float(SAMPLE_RATE),
+    "synth.gain": _FLUIDSYNTH_GAIN,
+    "synth.dynamic-sample-loading": 1,  # only the samples the pieces use
+    "synth.lock-memory": 0,
+}
 
 
-def _die_with_parent() -> Callable[[], None] | None:
-    """A ``preexec_fn`` that makes the child receive SIGKILL when its parent dies.
+def preload_soundfont(choice: SynthChoice) -> None:
+    """Load the choice's soundfont into FluidSynth now (a no-op for symusic).
 
-    Linux only (``prctl(PR_SET_PDEATHSIG)``); elsewhere ``None``. Without it a
-    ``kill -9`` of image2music would leave FluidSynth rendering on its own.
-    ``libc`` is looked up here, before the fork, so the child only makes the call.
+    Meant for a background thread while the picture is analysed: the first
+    render then finds it loaded. Errors are left for :func:`synthesise`.
     """
-    prctl = _prctl()
-    if prctl is None:
-        return None
-    parent = os.getpid()
+    if choice.name == "fluidsynth":
+        from image2music.rendering import fluidlib
 
-    def preexec() -> None:
-        prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
-        if os.getppid() != parent:  # the parent died before prctl took effect
-            os._exit(1)
-
-    return preexec
+        fluidlib.preload(choice.soundfont, _FLUIDSYNTH_SETTINGS)
 
 
-def _fluidsynth(midi: bytes, soundfont: Path, room: str, timeout_sec: float) -> np.ndarray:
+def _fluidsynth(
+    midi: bytes, soundfont: Path, room: str, frames: int | None, timeout_sec: float
+) -> np.ndarray:
     import numpy as np
-    import soundfile
 
+    from image2music.rendering import fluidlib
     from image2music.rendering.reverb import ROOMS
 
-    program = fluidsynth_program()
-    if program is None:
-        raise OutputError(f"the 'fluidsynth' program is not installed: {_INSTALL_HINT}")
-    tmp_root = Path(tempfile.gettempdir())
-    sweep_stale(tmp_root, SCRATCH_PREFIX)  # folders of runs that were killed
-    tmp = make_scratch_dir(tmp_root, SCRATCH_PREFIX)
-    try:
-        mid, wav = tmp / "in.mid", tmp / "out.wav"
-        mid.write_bytes(midi)
-        settings = [
-            f"synth.reverb.{name}={value:g}" for name, value in ROOMS[room].fluidsynth.items()
-        ] + [f"synth.chorus.{name}={value:g}" for name, value in _FLUIDSYNTH_CHORUS.items()]
-        settings.append("synth.dynamic-sample-loading=1")  # only the samples the piece uses
-        cmd = [
-            program, "-n", "-i", "-q", "-g", str(_FLUIDSYNTH_GAIN), "-r", str(SAMPLE_RATE),
-            "-O", "float", "-T", "wav", "-F", str(wav),
-            *(arg for setting in settings for arg in ("-o", setting)),
-            str(soundfont), str(mid),
-        ]  # fmt: skip
-        try:
-            done = subprocess.run(  # preexec_fn only calls prctl (safe with threads)
-                cmd,
-                capture_output=True,
-                text=True,
-                timeout=timeout_sec,
-                preexec_fn=_die_with_parent(),
-            )
-        except subprocess.TimeoutExpired as e:
-            raise OutputError(f"fluidsynth took longer than {timeout_sec:g} s") from e
-        except OSError as e:
-            raise OutputError(f"cannot run fluidsynth: {e}") from e
-        if done.returncode != 0 or not wav.is_file():
-            tail = (done.stderr or done.stdout).strip().splitlines()[-1:] or ["no output"]
-            raise OutputError(f"fluidsynth failed (exit {done.returncode}): {tail[0]}")
-        try:
-            data, rate = soundfile.read(wav, dtype="float32", always_2d=True)
-        except (RuntimeError, soundfile.LibsndfileError) as e:
-            raise OutputError(f"cannot read fluidsynth's output: {e}") from e
-    except OSError as e:
-        raise OutputError(f"cannot prepare fluidsynth's files in {tmp}: {e.strerror or e}") from e
-    finally:
-        shutil.rmtree(tmp, ignore_errors=True)
-    if rate != SAMPLE_RATE:
-        raise OutputError(f"fluidsynth wrote {rate} Hz audio, expected {SAMPLE_RATE} Hz")
-    if data.shape[1] == 1:
-        data = np.repeat(data, 2, axis=1)
-    return np.ascontiguousarray(data[:, :2])
+    if frames is None:
+        last = max((frame for frame, _, _ in fluidlib.events(midi, SAMPLE_RATE)), default=0)
+        frames = last + round((1.0 + ROOMS[room].rt60_sec) * SAMPLE_RATE)
+    out = np.empty((frames, 2), dtype=np.float32)  # every frame is written
+    fluidlib.render(
+        midi,
+        soundfont,
+        out,
+        settings=_FLUIDSYNTH_SETTINGS,
+        reverb=ROOMS[room].fluidsynth,
+        chorus=_FLUIDSYNTH_CHORUS,
+        timeout_sec=timeout_sec,
+    )
+    return out
