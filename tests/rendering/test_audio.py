@@ -237,3 +237,29 @@ def test_ogg_checksums_match_libogg() -> None:
     crc = int.from_bytes(raw[22:26], "little")
     raw[22:26] = bytes(4)
     assert ogg_crc(raw[:end]) == crc
+
+
+def test_fluidsynth_in_two_threads_sounds_as_one() -> None:
+    _require("fluidsynth")
+    from image2music.rendering import fluidlib
+    from image2music.rendering.reverb import ROOMS
+
+    midi = image2music.compose(EXAMPLE, bars=4, seed=5, synth="fluidsynth").midi
+    outs = []
+    for threads in (1, 2, 2):
+        out = np.empty((200_001, 2), dtype=np.float32)
+        fluidlib.render(
+            midi,
+            synth.FLUIDR3_GM,
+            out,
+            settings=synth._FLUIDSYNTH_SETTINGS,
+            reverb=ROOMS["hall"].fluidsynth,
+            chorus=synth._FLUIDSYNTH_CHORUS,
+            timeout_sec=60.0,
+            threads=threads,
+        )
+        outs.append(out)
+    assert len(fluidlib._share(fluidlib.events(midi, 44100), 2)) == 2  # the parts are shared
+    assert np.abs(outs[0]).max() > 0.05
+    assert np.abs(outs[0] - outs[1]).max() < 1e-4  # float rounding only
+    assert np.array_equal(outs[1], outs[2])  # and the same every time

@@ -46,6 +46,8 @@ _HOLDER_CHANNELS = 64
 _MIDI_CHANNELS = 16
 #: MIDI's percussion channel (0-based), played from bank 128.
 _DRUM_CHANNEL = 9
+#: The sustain pedal's controller, and the value from which it is down.
+_SUSTAIN, _PEDAL_DOWN = 64, 64
 #: Log levels ``FLUID_PANIC`` .. ``FLUID_DBG``: all silenced (errors come back as codes).
 _LOG_LEVELS = range(5)
 
@@ -257,12 +259,18 @@ def render(
     reverb: Mapping[str, float],
     chorus: Mapping[str, float],
     timeout_sec: float,
+    threads: int = 1,
 ) -> None:
     """Play a Standard MIDI File into ``out`` (float32, ``(frames, 2)``, C order).
 
-    Every message sounds at its exact sample (give or take
-    FluidSynth's 64-frame block, 1.5 ms; a synthesiser is left at a block's
-    end, so that a reused one plays a piece exactly as a new one).
+    Every message sounds at its exact sample (give or take FluidSynth's
+    64-frame block, 1.5 ms). With ``threads`` 2 the channels are shared
+    between two synthesisers of the same soundfont, balanced by how long
+    their notes sound, which render side by side (FluidSynth releases the
+    interpreter lock) and are summed block by block: each has the same
+    reverb and chorus, and both effects are linear, so the sum is the piece
+    (up to float rounding); the same piece is always shared the same way, so
+    the audio is the same every time.
 
     Args:
         midi: The MIDI file's bytes.
@@ -273,11 +281,14 @@ def render(
         reverb: ``room-size``, ``damp``, ``width`` and ``level`` of the reverb.
         chorus: ``nr``, ``level``, ``speed`` (Hz) and ``depth`` (ms) of the chorus.
         timeout_sec: Longest time the rendering may take, in seconds.
+        threads: Synthesisers rendering at once, 1 or 2 (default 1).
 
     Raises:
         OutputError: If FluidSynth cannot load the soundfont or play the file,
             or takes longer than ``timeout_sec``.
     """
+    import numpy as np
+
     sample_rate = int(settings.get("synth.sample-rate", 44100))
     timeline = events(midi, sample_rate)
     lib = _library()
@@ -285,13 +296,121 @@ def render(
         raise OutputError("libfluidsynth is not installed (apt-get install fluidsynth)")
     font = _font(lib, soundfont, settings)
     _keep(lib, font, _presets(timeline))
-    settings_ptr, handle = _new_synth(lib, settings)
-    added = False
+    deadline = time.monotonic() + timeout_sec
+    main, *others = _share(timeline, threads)
+    if not others:
+        with _Player(lib, font, soundfont, settings, reverb, chorus) as player:
+            player.play(main, out, deadline, lambda start, end, block: None)
+        return
+    progress = threading.Condition()
+    state = _Progress()
+    errors: list[BaseException] = []
+
+    def finished(start: int, end: int, block: np.ndarray) -> None:
+        with progress:
+            state.done = end
+            progress.notify_all()
+
+    def helper() -> None:
+        scratch = np.empty((_BLOCK_FRAMES, 2), dtype=np.float32)
+
+        def add(start: int, end: int, block: np.ndarray) -> None:
+            with progress:
+                progress.wait_for(lambda: state.done >= end or state.failed)
+                if state.failed:
+                    raise _StoppedError
+            out[start:end] += block
+
+        try:
+            with _Player(lib, font, soundfont, settings, reverb, chorus) as player:
+                player.play(others[0], out, deadline, add, scratch=scratch)
+        except _StoppedError:
+            pass
+        except BaseException as e:  # handed to the caller's thread
+            errors.append(e)
+
+    worker = threading.Thread(target=helper, name="image2music-fluidsynth", daemon=True)
+    worker.start()
     try:
-        if lib.fluid_synth_add_sfont(handle, font.sfont) < 0:
-            raise OutputError(f"FluidSynth cannot use the soundfont {soundfont}")
-        added = True
-        _set_effects(lib, handle, reverb, chorus)
+        with _Player(lib, font, soundfont, settings, reverb, chorus) as player:
+            player.play(main, out, deadline, finished)
+    except BaseException:
+        with progress:
+            state.failed = True
+            progress.notify_all()
+        raise
+    finally:
+        worker.join()
+    if errors:
+        raise errors[0]
+
+
+@dataclass
+class _Progress:
+    """How far the first synthesiser has written, and whether it failed."""
+
+    done: int = 0
+    failed: bool = False
+
+
+class _StoppedError(Exception):
+    """The other synthesiser failed: stop quietly."""
+
+
+class _Player:
+    """A fresh synthesiser sharing a loaded soundfont, for one piece (a context manager)."""
+
+    def __init__(
+        self,
+        lib: Any,
+        font: _Font,
+        soundfont: Path,
+        settings: Mapping[str, float | int | str],
+        reverb: Mapping[str, float],
+        chorus: Mapping[str, float],
+    ) -> None:
+        self.lib, self.font = lib, font
+        self.settings, self.handle = _new_synth(lib, settings)
+        self.added = False
+        try:
+            if lib.fluid_synth_add_sfont(self.handle, font.sfont) < 0:
+                raise OutputError(f"FluidSynth cannot use the soundfont {soundfont}")
+            self.added = True
+            _set_effects(lib, self.handle, reverb, chorus)
+        except BaseException:
+            self.close()
+            raise
+
+    def __enter__(self) -> _Player:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        if self.added:
+            self.lib.fluid_synth_remove_sfont(self.handle, self.font.sfont)
+            self.added = False
+        if self.handle:
+            self.lib.delete_fluid_synth(self.handle)
+            self.lib.delete_fluid_settings(self.settings)
+            self.handle = 0
+
+    def play(
+        self,
+        timeline: list[tuple[int, str, tuple[int, ...]]],
+        out: np.ndarray,
+        deadline: float,
+        after: Any,
+        *,
+        scratch: np.ndarray | None = None,
+    ) -> None:
+        """Render ``len(out)`` frames block by block, calling ``after(start, end, block)``.
+
+        Each block is written into ``out`` itself, or into ``scratch`` when
+        given (``after`` then places it).
+        """
+        lib, handle = self.lib, self.handle
         calls = {
             "noteon": lib.fluid_synth_noteon,
             "noteoff": lib.fluid_synth_noteoff,
@@ -299,26 +418,65 @@ def render(
             "program_change": lib.fluid_synth_program_change,
             "pitch_bend": lib.fluid_synth_pitch_bend,
         }
-        base, frames = out.ctypes.data, len(out)
-        deadline = time.monotonic() + timeout_sec
-        position = 0
-        for frame, kind, args in [*timeline, (frames, "", ())]:
-            end = min(frame, frames)
+        frames, index = len(out), 0
+        for start in range(0, frames, _BLOCK_FRAMES):
+            end = min(frames, start + _BLOCK_FRAMES)
+            block = out[start:end] if scratch is None else scratch[: end - start]
+            base, position = block.ctypes.data, start
             while position < end:
-                n = min(_BLOCK_FRAMES, end - position)
-                at = base + position * 8  # two float32 a frame
-                if lib.fluid_synth_write_float(handle, n, at, 0, 2, at, 1, 2) != 0:
+                while index < len(timeline) and timeline[index][0] <= position:
+                    _, kind, args = timeline[index]
+                    calls[kind](handle, *args)  # an unknown program or note: FluidSynth ignores it
+                    index += 1
+                upto = min(end, timeline[index][0]) if index < len(timeline) else end
+                at = base + (position - start) * 8  # two float32 a frame
+                if lib.fluid_synth_write_float(handle, upto - position, at, 0, 2, at, 1, 2) != 0:
                     raise OutputError("FluidSynth failed while rendering")
-                position += n
-                if time.monotonic() > deadline:
-                    raise OutputError(f"fluidsynth took longer than {timeout_sec:g} s")
-            if kind and frame < frames:
-                calls[kind](handle, *args)  # an unknown program or note is FluidSynth's to ignore
-    finally:
-        if added:
-            lib.fluid_synth_remove_sfont(handle, font.sfont)
-        lib.delete_fluid_synth(handle)
-        lib.delete_fluid_settings(settings_ptr)
+                position = upto
+            after(start, end, block)
+            if time.monotonic() > deadline:
+                raise OutputError("fluidsynth took longer than its time limit")
+
+
+def _share(
+    timeline: list[tuple[int, str, tuple[int, ...]]], threads: int
+) -> list[list[tuple[int, str, tuple[int, ...]]]]:
+    """The messages split by channel into ``threads`` groups of about equal sounding time."""
+    if threads <= 1:
+        return [timeline]
+    sounding: dict[int, int] = {}
+    started: dict[tuple[int, int], int] = {}
+    pedal_down: set[int] = set()
+    held: dict[int, list[int]] = {}  # starts of notes released under the sustain pedal
+    for frame, kind, args in timeline:
+        channel = args[0]
+        if kind == "noteon":
+            started[(channel, args[1])] = frame
+        elif kind == "noteoff" and (channel, args[1]) in started:
+            begun = started.pop((channel, args[1]))
+            if channel in pedal_down:
+                held.setdefault(channel, []).append(begun)
+            else:
+                sounding[channel] = sounding.get(channel, 0) + frame - begun
+        elif kind == "cc" and args[1] == _SUSTAIN:
+            if args[2] >= _PEDAL_DOWN:
+                pedal_down.add(channel)
+            else:
+                pedal_down.discard(channel)
+                ends = held.pop(channel, [])
+                sounding[channel] = sounding.get(channel, 0) + sum(frame - b for b in ends)
+    if len(sounding) < 2:
+        return [timeline]
+    loads = [0] * threads
+    owner: dict[int, int] = {}
+    for channel in sorted(sounding, key=lambda c: (-sounding[c], c)):
+        group = loads.index(min(loads))
+        owner[channel] = group
+        loads[group] += sounding[channel]
+    groups: list[list[tuple[int, str, tuple[int, ...]]]] = [[] for _ in range(threads)]
+    for message in timeline:
+        groups[owner.get(message[2][0], 0)].append(message)
+    return [g for g in groups if g]
 
 
 def _presets(timeline: list[tuple[int, str, tuple[int, ...]]]) -> set[tuple[int, int]]:

@@ -88,7 +88,7 @@ def k_weighting_impulse_response(sample_rate: int, taps: int = _IR_TAPS) -> np.n
 
 
 def _k_weighted_chunks(samples: np.ndarray, sample_rate: int) -> Iterator[np.ndarray]:
-    """K-weight ``(frames, channels)`` audio, yielding float64 pieces in order.
+    """K-weight ``(frames, channels)`` audio, yielding float32 pieces in order.
 
     Overlap-add FFT convolution, :data:`_CHUNK_BLOCKS` blocks of the impulse
     response's length at a time, so memory stays a few megabytes whatever the
@@ -97,23 +97,26 @@ def _k_weighted_chunks(samples: np.ndarray, sample_rate: int) -> Iterator[np.nda
     """
     h = k_weighting_impulse_response(sample_rate)
     block, n, channels = h.shape[0], samples.shape[0], samples.shape[1]
-    h_spectrum = np.fft.rfft(h, 2 * block)[None, :, None]
-    carry = np.zeros((block, channels))
+    # float32 transforms along contiguous rows, one row per channel and block:
+    # four times as fast as float64 along columns; their error (1e-7) is far below 0.01 LU.
+    h_spectrum = np.fft.rfft(h.astype(np.float32), 2 * block)
+    carry = np.zeros((channels, block), dtype=np.float32)
     chunk = _CHUNK_BLOCKS * block
     for start in range(0, n, chunk):
         piece = samples[start : start + chunk]
         m = piece.shape[0]
         n_blocks = -(-m // block)
-        padded = np.zeros((n_blocks * block, channels))
-        padded[:m] = piece
-        spectra = np.fft.rfft(padded.reshape(n_blocks, block, channels), 2 * block, axis=1)
-        parts = np.fft.irfft(spectra * h_spectrum, 2 * block, axis=1)
-        out = np.zeros(((n_blocks + 1) * block, channels))
-        out[: n_blocks * block] += parts[:, :block].reshape(n_blocks * block, channels)
-        out[block:] += parts[:, block:].reshape(n_blocks * block, channels)
-        out[:block] += carry
-        yield out[:m]
-        carry = out[m : m + block]
+        padded = np.zeros((channels, n_blocks * block), dtype=np.float32)
+        padded[:, :m] = piece.T
+        spectra = np.fft.rfft(padded.reshape(channels, n_blocks, block), 2 * block)
+        spectra *= h_spectrum
+        parts = np.fft.irfft(spectra, 2 * block)
+        out = np.zeros((channels, (n_blocks + 1) * block), dtype=np.float32)
+        out[:, : n_blocks * block] += parts[:, :, :block].reshape(channels, n_blocks * block)
+        out[:, block:] += parts[:, :, block:].reshape(channels, n_blocks * block)
+        out[:, :block] += carry
+        yield out[:, :m].T
+        carry = out[:, m : m + block]
 
 
 def integrated_loudness(samples: np.ndarray, sample_rate: int) -> float:
@@ -147,7 +150,7 @@ def integrated_loudness(samples: np.ndarray, sample_rate: int) -> float:
     total = np.zeros(x.shape[1])
     offset = 0
     for piece in _k_weighted_chunks(x, sample_rate):
-        sums = np.cumsum(piece**2, axis=0)
+        sums = np.cumsum(np.square(piece, dtype=np.float64), axis=0)
         end = offset + piece.shape[0]
         inside = (wanted > offset) & (wanted <= end)
         cum[inside] = total + sums[wanted[inside] - offset - 1]

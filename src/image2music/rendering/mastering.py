@@ -72,7 +72,7 @@ def highpass(x: np.ndarray, sample_rate: int) -> None:
     """Apply the high-pass to ``x`` in place (overlap-add FFT convolution in chunks)."""
     h = _highpass_ir(sample_rate)
     n, channels = x.shape
-    size = 1 << 18
+    size = 1 << 16  # twice as fast here as 2**18 (cache), and as fast as 2**15
     chunk = size - len(h) + 1  # one FFT size: no circular wrap
     spectrum = np.fft.rfft(h.astype(np.float32), size)[:, None]
     carry = np.zeros((len(h) - 1, channels), dtype=np.float32)
@@ -90,16 +90,17 @@ def glue(x: np.ndarray, sample_rate: int) -> float:
     hop = max(1, round(0.025 * sample_rate))  # RMS over 4 hops: 100 ms
     hops = -(-len(x) // hop)
     energy = np.zeros(hops)
-    for start in range(0, len(x), _CHUNK - _CHUNK % hop):  # whole hops per chunk
-        piece = x[start : start + _CHUNK - _CHUNK % hop]
+    step = _CHUNK - _CHUNK % hop  # whole hops per chunk
+    for start in range(0, len(x), step):
+        piece = x[start : start + step]
+        per_frame = np.square(piece, dtype=np.float64).sum(axis=1)
+        whole = len(piece) // hop
         first = start // hop
-        count = -(-len(piece) // hop)
-        padded = np.zeros((count * hop, piece.shape[1]), dtype=np.float64)
-        padded[: len(piece)] = piece
-        energy[first : first + count] = np.square(padded).sum(axis=1).reshape(count, hop).sum(1)
+        energy[first : first + whole] = per_frame[: whole * hop].reshape(whole, hop).sum(axis=1)
+        if whole * hop < len(piece):
+            energy[first + whole] = per_frame[whole * hop :].sum()
     window = 4 * hop
     rms = np.convolve(energy, np.ones(4), mode="full")[3:] / (window * x.shape[1])
-    starts = np.arange(hops) * hop
     with np.errstate(divide="ignore"):
         level = 10.0 * np.log10(np.maximum(rms, 1e-12))
     active = level[level > -70.0]
@@ -110,11 +111,13 @@ def glue(x: np.ndarray, sample_rate: int) -> float:
     smooth = max(1, round(0.3 * sample_rate / hop))
     kernel = np.ones(smooth) / smooth
     reduction = np.convolve(reduction, kernel, mode="same")
-    centres = starts + window / 2
+    if not reduction.any():
+        return 0.0  # nothing loud enough: the audio is left as it is
+    gains = 10.0 ** (-reduction / 20.0)  # per hop; interpolated per frame below
+    centres = np.arange(hops) * hop + window / 2
     for start in range(0, len(x), _CHUNK):
-        t = np.arange(start, min(len(x), start + _CHUNK))
-        gain = 10.0 ** (-np.interp(t, centres, reduction) / 20.0)
-        x[start : start + len(t)] *= gain.astype(np.float32)[:, None]
+        t = np.arange(start, min(len(x), start + _CHUNK), dtype=np.float64)
+        x[start : start + len(t)] *= np.interp(t, centres, gains).astype(np.float32)[:, None]
     return float(reduction.max())
 
 

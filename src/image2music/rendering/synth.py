@@ -360,5 +360,6 @@ def _fluidsynth(
         reverb=ROOMS[room].fluidsynth,
         chorus=_FLUIDSYNTH_CHORUS,
         timeout_sec=timeout_sec,
+        threads=min(2, os.cpu_count() or 1),
     )
     return out
