@@ -151,6 +151,16 @@ class Composition:
             )
         raise ConfigError(f"unknown format {fmt!r}; choose from {', '.join(FORMATS)}")
 
+    def _load_samples_meanwhile(self) -> None:
+        """Decode the samples the piece plays in a background thread (FluidSynth only)."""
+        import threading
+
+        from image2music.rendering.synth import choose_synth, preload_soundfont
+
+        synth = self.synth or choose_synth(self.options.synth, self.options.soundfont)
+        if synth.name == "fluidsynth":
+            threading.Thread(target=preload_soundfont, args=(synth, self.midi), daemon=True).start()
+
     def write(
         self,
         outdir: str | os.PathLike[str] = ".",
@@ -189,6 +199,10 @@ class Composition:
             raise ConfigError(f"name must be a file name without folders, got {stem!r}")
         paths = {fmt: Path(outdir) / f"{name}.{fmt}" for fmt in fmts}
         check_targets(paths.values(), force=force)
-        contents = {paths[fmt]: self.render(fmt) for fmt in fmts}
+        sounding = [f for f in fmts if f in AUDIO_FORMATS + VIDEO_FORMATS]
+        if sounding and "audio" not in self.__dict__:  # not rendered yet
+            self._load_samples_meanwhile()
+        ordered = [f for f in fmts if f not in sounding] + sounding  # audio last
+        contents = {paths[fmt]: self.render(fmt) for fmt in ordered}
         write_files_atomically(contents, force=force)
         return paths

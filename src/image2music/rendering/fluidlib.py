@@ -42,6 +42,8 @@ __all__ = ["available", "events", "preload", "render"]
 _BLOCK_FRAMES = 8192
 #: Channels of a soundfont's holder: the presets it keeps loaded between pieces.
 _HOLDER_CHANNELS = 64
+#: ``fluid_synth_set_channel_type``'s melodic and drum types.
+_CHANNEL_TYPE_MELODIC, _CHANNEL_TYPE_DRUM = 0, 1
 #: Channels of a synthesiser that plays a piece.
 _MIDI_CHANNELS = 16
 #: MIDI's percussion channel (0-based), played from bank 128.
@@ -95,6 +97,7 @@ def _typed(lib: Any) -> Any:
         "fluid_synth_cc": (i, [p, i, i, i]),
         "fluid_synth_program_change": (i, [p, i, i]),
         "fluid_synth_pitch_bend": (i, [p, i, i]),
+        "fluid_synth_set_channel_type": (i, [p, i, i]),
         "fluid_set_log_function": (p, [i, p, p]),
     }
     for name, (result, args) in signatures.items():
@@ -166,10 +169,9 @@ def _font(lib: Any, soundfont: Path, settings: Mapping[str, float | int | str]) 
     with _FONTS_LOCK:  # one load at a time: a second caller waits for the first's
         font = _FONTS.get(key)
         if font is None:
-            holder = {**settings, "synth.midi-channels": _MIDI_CHANNELS + _HOLDER_CHANNELS}
+            holder = {**settings, "synth.midi-channels": _HOLDER_CHANNELS}
             settings_ptr, synth = _new_synth(lib, holder)
-            # Its first 16 channels select the default presets (as every new synthesiser does).
-            font_id = lib.fluid_synth_sfload(synth, os.fsencode(soundfont), 1)
+            font_id = lib.fluid_synth_sfload(synth, os.fsencode(soundfont), 0)  # selects none
             if font_id < 0:
                 lib.delete_fluid_synth(synth)
                 lib.delete_fluid_settings(settings_ptr)
@@ -194,7 +196,7 @@ def _keep(lib: Any, font: _Font, presets: set[tuple[int, int]]) -> None:
                 font.kept[preset] = font.kept.pop(preset)  # now the newest
                 continue
             if len(font.kept) < _HOLDER_CHANNELS:
-                channel = _MIDI_CHANNELS + len(font.kept)
+                channel = len(font.kept)
             else:
                 channel = font.kept.pop(next(iter(font.kept)))
             bank, program = preset
@@ -205,12 +207,20 @@ def _keep(lib: Any, font: _Font, presets: set[tuple[int, int]]) -> None:
                 font.kept[preset] = channel
 
 
-def preload(soundfont: Path, settings: Mapping[str, float | int | str]) -> None:
-    """Load ``soundfont`` now (e.g. in a background thread); errors are left for :func:`render`."""
+def preload(
+    soundfont: Path, settings: Mapping[str, float | int | str], midi: bytes | None = None
+) -> None:
+    """Load ``soundfont`` now, with the samples ``midi`` plays when given.
+
+    Meant for a background thread; errors are left for :func:`render`.
+    """
     lib = _library()
     if lib is not None:
         with contextlib.suppress(OutputError):
-            _font(lib, soundfont, settings)
+            font = _font(lib, soundfont, settings)
+            if midi is not None:
+                sample_rate = int(settings.get("synth.sample-rate", 44100))
+                _keep(lib, font, _presets(events(midi, sample_rate)))
 
 
 def events(midi: bytes, sample_rate: int) -> list[tuple[int, str, tuple[int, ...]]]:
@@ -299,7 +309,7 @@ def render(
     deadline = time.monotonic() + timeout_sec
     main, *others = _share(timeline, threads)
     if not others:
-        with _Player(lib, font, soundfont, settings, reverb, chorus) as player:
+        with _Player(lib, font, soundfont, settings, (reverb, chorus), main) as player:
             player.play(main, out, deadline, lambda start, end, block: None)
         return
     progress = threading.Condition()
@@ -322,7 +332,7 @@ def render(
             out[start:end] += block
 
         try:
-            with _Player(lib, font, soundfont, settings, reverb, chorus) as player:
+            with _Player(lib, font, soundfont, settings, (reverb, chorus), others[0]) as player:
                 player.play(others[0], out, deadline, add, scratch=scratch)
         except _StoppedError:
             pass
@@ -332,7 +342,7 @@ def render(
     worker = threading.Thread(target=helper, name="image2music-fluidsynth", daemon=True)
     worker.start()
     try:
-        with _Player(lib, font, soundfont, settings, reverb, chorus) as player:
+        with _Player(lib, font, soundfont, settings, (reverb, chorus), main) as player:
             player.play(main, out, deadline, finished)
     except BaseException:
         with progress:
@@ -366,16 +376,33 @@ class _Player:
         font: _Font,
         soundfont: Path,
         settings: Mapping[str, float | int | str],
-        reverb: Mapping[str, float],
-        chorus: Mapping[str, float],
+        effects: tuple[Mapping[str, float], Mapping[str, float]],
+        timeline: list[tuple[int, str, tuple[int, ...]]],
     ) -> None:
+        reverb, chorus = effects
         self.lib, self.font = lib, font
         self.settings, self.handle = _new_synth(lib, settings)
         self.added = False
         try:
+            # Channel 9 is the drum channel only for a piece that plays it (below).
+            lib.fluid_synth_set_channel_type(self.handle, _DRUM_CHANNEL, _CHANNEL_TYPE_MELODIC)
+            # A synthesiser selects every channel's program when a soundfont
+            # is added: the piece's own, set first, so no other preset (the
+            # piano on every channel by default) has its samples loaded.
+            first = _first_programs(timeline)
+            fallback = next(iter(first.values()), 0)  # a melodic program the piece plays
+            for channel in range(_MIDI_CHANNELS):
+                melodic = channel != _DRUM_CHANNEL and channel in first
+                program = first[channel] if melodic else fallback
+                lib.fluid_synth_program_change(self.handle, channel, program)
             if lib.fluid_synth_add_sfont(self.handle, font.sfont) < 0:
                 raise OutputError(f"FluidSynth cannot use the soundfont {soundfont}")
             self.added = True
+            if any(kind == "noteon" and args[0] == _DRUM_CHANNEL for _, kind, args in timeline):
+                lib.fluid_synth_set_channel_type(self.handle, _DRUM_CHANNEL, _CHANNEL_TYPE_DRUM)
+                kits = (a[1] for _, k, a in timeline if k == "program_change" and a[0] == 9)
+                kit = next(kits, 0)
+                lib.fluid_synth_program_change(self.handle, _DRUM_CHANNEL, kit)  # bank 128
             _set_effects(lib, self.handle, reverb, chorus)
         except BaseException:
             self.close()
@@ -477,6 +504,15 @@ def _share(
     for message in timeline:
         groups[owner.get(message[2][0], 0)].append(message)
     return [g for g in groups if g]
+
+
+def _first_programs(timeline: list[tuple[int, str, tuple[int, ...]]]) -> dict[int, int]:
+    """The first program of every melodic channel that sets one, in channel order."""
+    first: dict[int, int] = {}
+    for _, kind, args in timeline:
+        if kind == "program_change" and args[0] != _DRUM_CHANNEL:
+            first.setdefault(args[0], args[1])
+    return dict(sorted(first.items()))
 
 
 def _presets(timeline: list[tuple[int, str, tuple[int, ...]]]) -> set[tuple[int, int]]:

@@ -328,16 +328,18 @@ _FLUIDSYNTH_SETTINGS: dict[str, float | int | str] = {
 }
 
 
-def preload_soundfont(choice: SynthChoice) -> None:
+def preload_soundfont(choice: SynthChoice, midi: bytes | None = None) -> None:
     """Load the choice's soundfont into FluidSynth now (a no-op for symusic).
 
-    Meant for a background thread while the picture is analysed: the first
-    render then finds it loaded. Errors are left for :func:`synthesise`.
+    Meant for a background thread (FluidSynth releases the interpreter lock):
+    while the picture is analysed, or, given the piece's ``midi``, while its
+    other files are written, decoding the samples it plays. The render then
+    finds them loaded. Errors are left for :func:`synthesise`.
     """
     if choice.name == "fluidsynth":
         from image2music.rendering import fluidlib
 
-        fluidlib.preload(choice.soundfont, _FLUIDSYNTH_SETTINGS)
+        fluidlib.preload(choice.soundfont, _FLUIDSYNTH_SETTINGS, midi)
 
 
 def _fluidsynth(
