@@ -11,7 +11,7 @@ SRC = Path(__file__).resolve().parents[1] / "src" / "image2music"
 #: Adapters: only they (and ``__main__``) may import them.
 ADAPTERS = {"cli", "service"}
 #: The public API and the pipeline, above the stages.
-TOP = {"", "__main__", "pipeline", "sequence", "video", "composition", "generators"}
+TOP = {"", "__main__", "pipeline", "sequence", "video", "composition", "generators", "batch"}
 #: Shared types: import nothing of the project but errors (and each other).
 BOTTOM = {"types", "errors", "version"}
 

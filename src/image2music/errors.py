@@ -48,6 +48,11 @@ class MissingDependencyError(Image2MusicError, ImportError):
         )
         self.module = module
         self.extra = extra
+        self.purpose = purpose
+
+    def __reduce__(self) -> tuple[type[MissingDependencyError], tuple[str, str, str]]:
+        """Pickle by the constructor's arguments (errors cross process boundaries)."""
+        return (type(self), (self.module, self.extra, self.purpose))
 
 
 class ImageError(Image2MusicError):
@@ -96,6 +101,10 @@ class ExistingFileError(OutputError):
     def __init__(self, path: object) -> None:
         super().__init__(f"{path} exists; pass force=True to overwrite it")
         self.path = path
+
+    def __reduce__(self) -> tuple[type[ExistingFileError], tuple[object]]:
+        """Pickle by the constructor's argument (errors cross process boundaries)."""
+        return (type(self), (self.path,))
 
 
 class WriteError(OutputError):

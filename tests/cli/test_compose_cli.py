@@ -108,7 +108,7 @@ def test_folder_batch_continues_past_bad_pictures(tmp_path: Path) -> None:
     assert "2 of 3 pictures composed" in out
     assert "broken.jpg" in err
     assert sorted(p.name for p in (tmp_path / "out").iterdir()) == [
-        "one.json", "one.mid", "two.json", "two.mid",
+        "image2music-manifest.jsonl", "one.json", "one.mid", "two.json", "two.mid",
     ]  # fmt: skip
 
 

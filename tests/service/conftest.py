@@ -39,7 +39,11 @@ def make_client(tmp_path: Path) -> Iterator[Callable[..., TestClient]]:
     clients: list[TestClient] = []
 
     def make(**overrides: Any) -> TestClient:
-        fields: dict[str, Any] = {"results_dir": tmp_path / "results", "formats": FAST_FORMATS}
+        fields: dict[str, Any] = {
+            "results_dir": tmp_path / "results",
+            "formats": FAST_FORMATS,
+            "processes": False,  # threads: tests patch the pipeline in this process
+        }
         fields.update(overrides)
         client = TestClient(create_app(ServiceSettings(**fields)))
         client.__enter__()

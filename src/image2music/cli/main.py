@@ -58,53 +58,69 @@ def compose(
     ] = None,
     force: Annotated[bool, typer.Option(help="Overwrite existing files.")] = False,
     quiet: Annotated[bool, typer.Option("-q", "--quiet", help="Print only errors.")] = False,
+    jobs: Annotated[
+        int | None,
+        typer.Option(
+            "-j",
+            "--jobs",
+            help="Pictures composed at once in a batch (default: the number of cores).",
+            show_default=False,
+        ),
+    ] = None,
+    recursive: Annotated[
+        bool, typer.Option("-r", "--recursive", help="Search folders' sub-folders too.")
+    ] = False,
+    retry_failed: Annotated[
+        bool, typer.Option(help="In a batch, compose again the pictures an earlier run failed on.")
+    ] = False,
+    engine: Annotated[
+        str,
+        typer.Option(
+            help="Batch engine: local (worker processes) or ray (a Ray cluster; RAY_ADDRESS)."
+        ),
+    ] = "local",
     **option_values: Any,
 ) -> None:
-    """Compose music for pictures: writes NAME.mid, .wav, .json and .png per picture."""
+    """Compose music for pictures: writes NAME.mid, .wav, .json and .png per picture.
+
+    Several pictures or a folder make a batch: composed in parallel, with a
+    manifest in the output folder so that a rerun skips what is done.
+    """
     from rich.markup import escape
 
-    from image2music.cli.writing import (
-        compose_and_write,
-        expand_pictures,
-        start_command,
-        summary,
-    )
+    from image2music.batch.tasks import plan_tasks
+    from image2music.cli.batch_cmd import run_batch_command
+    from image2music.cli.writing import compose_and_write, start_command, summary
     from image2music.pipeline import compose as run_compose
 
     out, err, options, fmts = start_command(option_values, formats, quiet=quiet)
 
-    files = expand_pictures(images)
-    if not files:
+    tasks = plan_tasks(images, recursive=recursive)
+    if not tasks:
         err.print("[bold red]error:[/] no pictures found in " + escape(", ".join(map(str, images))))
         raise typer.Exit(2)
-    if name and len(files) > 1:
-        err.print("[bold red]error:[/] --name needs a single picture")
-        raise typer.Exit(2)
+    if len(tasks) > 1 or jobs is not None or any(p.is_dir() for p in images):
+        if name:
+            err.print("[bold red]error:[/] --name needs a single picture")
+            raise typer.Exit(2)
+        code = run_batch_command(
+            out, err, tasks, options, fmts, outdir,
+            jobs=jobs, engine=engine, retry_failed=retry_failed, force=force, quiet=quiet,
+        )  # fmt: skip
+        if code:
+            raise typer.Exit(code)
+        return
+    path = tasks[0].picture
 
-    failures = 0
-    worst = 0
-    for path in files:
+    def make(progress: ProgressCallback, _say: Callable[[str], None]) -> Any:
+        return run_compose(path, options, progress=progress)
 
-        def make(progress: ProgressCallback, _say: Callable[[str], None], p: Path = path) -> Any:
-            return run_compose(p, options, progress=progress)
-
-        result, written, code = compose_and_write(
-            err,
-            path.name,
-            make,
-            outdir,
-            fmts,
-            stem=name,
-            force=force,
-        )
-        if result is None:
-            failures, worst = failures + 1, max(worst, code)
-            continue
-        summary(out, path.name, result.report, written)
-    if len(files) > 1:
-        out.print(f"{len(files) - failures} of {len(files)} pictures composed")
-    if failures:
-        raise typer.Exit(worst)
+    result, written, code = compose_and_write(
+        err, path.name, make, outdir, fmts, stem=name, force=force
+    )
+    if result is None:
+        raise typer.Exit(code)
+    summary(out, path.name, result.report, written)
 
 
 def build_cli() -> typer.Typer:

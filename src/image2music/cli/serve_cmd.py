@@ -23,8 +23,17 @@ def serve(
     ] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="TCP port.")] = 8000,
     workers: Annotated[
-        int, typer.Option(help="Composes that run at once (threads); more wait in a queue.")
+        int,
+        typer.Option(
+            help="Composes that run at once, each in a worker process; more wait in a queue."
+        ),
     ] = 2,
+    threads: Annotated[
+        bool,
+        typer.Option(
+            help="Compose in threads of the server's process instead of worker processes."
+        ),
+    ] = False,
     results_dir: Annotated[
         Path | None,
         typer.Option(
@@ -68,6 +77,7 @@ def serve(
             max_upload_bytes=round(max_upload_mb * 1_000_000),
             result_ttl_sec=result_ttl,
             workers=workers,
+            processes=not threads,
         )
     except ConfigError as e:
         err.print(f"[bold red]error:[/] {escape(str(e))}")

@@ -10,6 +10,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from image2music.batch.tasks import IMAGE_SUFFIXES
+
 if TYPE_CHECKING:
     from rich.console import Console
 
@@ -27,10 +29,6 @@ __all__ = [
 ]
 
 _AUDIO_SUFFIXES = frozenset({".wav", ".flac", ".ogg", ".mp3"})
-
-IMAGE_SUFFIXES = frozenset(
-    {".jpg", ".jpeg", ".png", ".webp", ".gif", ".tif", ".tiff", ".bmp", ".heic", ".heif", ".avif"}
-)
 
 
 def start_command(

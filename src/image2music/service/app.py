@@ -79,7 +79,12 @@ def create_app(settings: ServiceSettings | None = None) -> FastAPI:
     store = ResultStore(
         settings.results_dir, settings.result_ttl_sec, max_bytes=settings.max_results_bytes
     )
-    jobs = ComposeJobs(settings.workers, settings.max_pending)
+    jobs = ComposeJobs(
+        settings.workers,
+        settings.max_pending,
+        processes=settings.processes,
+        soundfont=settings.soundfont,
+    )
     state = ServiceState(settings, store, jobs, usable_formats(settings.formats))
 
     @contextlib.asynccontextmanager

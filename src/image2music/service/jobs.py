@@ -1,29 +1,38 @@
 """Composing off the event loop, a bounded number at a time.
 
-Composing takes seconds of CPU (analysis, the harmony network, synthesis and
-encoding), so it runs in a :class:`~concurrent.futures.ThreadPoolExecutor` of
-``workers`` threads, never on the event loop. At most ``max_pending`` composes
-may wait for a thread; more are refused at once with :class:`BusyError` (503).
+Composing takes seconds of CPU (analysis, the networks, synthesis and
+encoding), so it never runs on the event loop. By default it runs in a pool
+of ``workers`` **processes** (spawned; each loads the networks and the
+soundfont once, when it starts, runs its numeric libraries on one thread,
+and writes the result's files itself, all or none, into the store's folder),
+so composes use every core instead of sharing one interpreter lock, and the
+event loop stays free for other requests. A client that goes away sets its
+job's flag in a shared array, and the worker stops at the next stage and
+deletes what it wrote. With ``processes=False`` composing runs in
+``workers`` threads of this process instead (what the tests that patch the
+pipeline use). At most ``max_pending`` composes may wait for a worker; more
+are refused at once with :class:`BusyError` (503).
 
-The pipeline is safe to run in several threads at once: the onnxruntime
+The pipeline is also safe in several threads at once: the onnxruntime
 session is shared (``InferenceSession.run`` is thread-safe) while each call
 keeps its own recurrent state; OpenCV's cascades, which are not thread-safe,
 are loaded once per thread (:mod:`image2music.vision.entities`); the piano
-roll uses matplotlib's object API, not pyplot's global state; FluidSynth runs
-as a subprocess per call, and symusic makes a synthesiser per call.
+roll is drawn with Pillow; FluidSynth makes a synthesiser per call.
 """
 
 from __future__ import annotations
 
 import asyncio
 import io
+import os
 import threading
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
-from typing import TypeVar
+from concurrent.futures import Executor, Future, ProcessPoolExecutor, ThreadPoolExecutor
+from pathlib import Path
+from typing import Any, TypeVar
 
 from image2music.options import ComposeOptions
-from image2music.service.results import ResultStore, StoredResult
+from image2music.service.results import ResultStore, StoredResult, stage_result
 
 __all__ = ["BusyError", "ComposeJobs", "JobCancelledError", "compose_and_store"]
 
@@ -83,51 +92,214 @@ def compose_and_store(
     return stored, composition.report
 
 
+#: Flags of the jobs in flight, one byte per slot, shared with the workers (set: stop).
+_FLAGS: Any = None
+#: Composes a worker process runs before a fresh one replaces it (bounded memory).
+TASKS_PER_WORKER = 200
+
+
+def _start_worker(flags: Any, soundfont: str | None) -> None:
+    """Runs first in each worker process: one thread per library, networks loaded now."""
+    import signal
+
+    global _FLAGS
+    _FLAGS = flags
+    for name in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
+        os.environ[name] = "1"
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the server stops the pool
+    _warm_up(soundfont)
+
+
+def _warm_up(soundfont: str | None) -> None:
+    """Compose a tiny picture so that the networks (and the soundfont) are loaded."""
+    from PIL import Image
+
+    from image2music.errors import Image2MusicError
+    from image2music.pipeline import compose
+    from image2music.rendering.synth import choose_synth, preload_soundfont
+
+    picture = io.BytesIO()
+    Image.new("RGB", (32, 32), (90, 120, 160)).save(picture, "PNG")
+    picture.seek(0)
+    picture.name = "warm-up.png"
+    try:
+        compose(picture, ComposeOptions(bars=4))
+        preload_soundfont(choose_synth("auto", soundfont))
+    except Image2MusicError:  # the first real compose will say what is wrong
+        pass
+
+
+def compose_in_worker(
+    data: bytes,
+    name: str,
+    options: ComposeOptions,
+    formats: tuple[str, ...],
+    root: Path,
+    slot: int,
+) -> tuple[str, dict[str, str], dict[str, object]]:
+    """Compose a picture and write its result into ``root`` (runs in a worker process).
+
+    Returns:
+        The result's id, its files and the composition's report.
+
+    Raises:
+        JobCancelledError: If the job's flag was set (what was written is removed).
+    """
+    import shutil
+
+    from image2music.pipeline import compose
+
+    def check(*_: object) -> None:
+        if _FLAGS is not None and _FLAGS[slot]:
+            raise JobCancelledError("the client went away")
+
+    check()
+    picture = io.BytesIO(data)
+    picture.name = name
+    composition = compose(picture, options, progress=check)
+    check()
+    result_id, files = stage_result(root, composition, formats, name)
+    if _FLAGS is not None and _FLAGS[slot]:
+        shutil.rmtree(root / result_id, ignore_errors=True)
+        check()
+    return result_id, files, composition.report
+
+
 class ComposeJobs:
-    """A bounded pool for composing.
+    """A bounded pool for composing: worker processes (default) or threads.
 
     Args:
-        workers: Threads, i.e. composes that run at once.
-        max_pending: Composes that may wait for a thread.
+        workers: Composes that run at once.
+        max_pending: Composes that may wait for a worker.
+        processes: Compose in worker processes (default ``True``), else threads.
+        soundfont: The soundfont the workers load when they start.
     """
 
-    def __init__(self, workers: int, max_pending: int) -> None:
+    def __init__(
+        self,
+        workers: int,
+        max_pending: int,
+        *,
+        processes: bool = False,
+        soundfont: str | None = None,
+    ) -> None:
         self.workers = workers
         self.max_pending = max_pending
-        self._executor = ThreadPoolExecutor(workers, thread_name_prefix="image2music-compose")
+        self.processes = processes
         self._lock = threading.Lock()
         self._in_flight = 0
+        self._executor: Executor
+        if processes:
+            import multiprocessing
+
+            context = multiprocessing.get_context("spawn")
+            self._flags = context.RawArray("b", workers + max_pending)
+            self._free = list(range(workers + max_pending))
+            self._executor = ProcessPoolExecutor(
+                workers,
+                mp_context=context,
+                initializer=_start_worker,
+                initargs=(self._flags, soundfont),
+                max_tasks_per_child=TASKS_PER_WORKER,
+            )
+        else:
+            self._executor = ThreadPoolExecutor(workers, thread_name_prefix="image2music-compose")
 
     @property
     def in_flight(self) -> int:
         """Composes running or waiting now."""
         return self._in_flight
 
-    async def run(self, fn: Callable[[], T]) -> T:
-        """Run ``fn`` in the pool and await its result.
+    async def run(self, fn: Callable[[], T], on_done: Callable[[], None] | None = None) -> T:
+        """Run ``fn`` in the pool and await its result (in process mode ``fn`` must pickle).
 
-        A compose counts as in flight until its thread is done with it, even
+        ``on_done`` is called once when the pool is done with ``fn`` (or refused it).
+
+        A compose counts as in flight until its worker is done with it, even
         when the awaiting request was cancelled (a queued one is dropped).
 
         Raises:
             BusyError: If ``workers + max_pending`` composes are already in flight.
         """
         with self._lock:
-            if self._in_flight >= self.workers + self.max_pending:
-                raise BusyError("the server is busy; try again in a minute")
-            self._in_flight += 1
+            full = self._in_flight >= self.workers + self.max_pending
+            if not full:
+                self._in_flight += 1
+        if full:
+            if on_done is not None:
+                on_done()
+            raise BusyError("the server is busy; try again in a minute")
         try:
             future = self._executor.submit(fn)
-        except RuntimeError:  # the pool was shut down
+        except RuntimeError:  # the pool was shut down (or broken)
             self._finished(None)
+            if on_done is not None:
+                on_done()
             raise BusyError("the server is shutting down") from None
-        future.add_done_callback(self._finished)
+
+        def finished(done: Future[T]) -> None:
+            self._finished(done)
+            if on_done is not None:
+                on_done()
+
+        future.add_done_callback(finished)
         return await asyncio.wrap_future(future)
+
+    async def compose(
+        self,
+        data: bytes,
+        name: str,
+        options: ComposeOptions,
+        formats: tuple[str, ...],
+        store: ResultStore,
+        cancelled: threading.Event,
+    ) -> tuple[StoredResult, dict[str, object]]:
+        """Compose a picture and store its files, in a worker; stop it when ``cancelled``.
+
+        Raises:
+            BusyError: If too many composes are in flight.
+            JobCancelledError: If ``cancelled`` was set.
+            Image2MusicError: If the picture, a stage or writing fails.
+        """
+        import functools
+
+        if not self.processes:
+            job = functools.partial(
+                compose_and_store, data, name, options, formats, store, cancelled
+            )
+            return await self.run(job)
+        with self._lock:
+            if not self._free:
+                raise BusyError("the server is busy; try again in a minute")
+            slot = self._free.pop()
+        self._flags[slot] = 0
+
+        def release() -> None:
+            with self._lock:
+                self._free.append(slot)
+
+        work = functools.partial(compose_in_worker, data, name, options, formats, store.root, slot)
+        try:
+            result_id, files, report = await self.run(work, on_done=release)
+        except asyncio.CancelledError:
+            self._flags[slot] = 1  # the worker stops at its next stage
+            raise
+        if cancelled.is_set():
+            store.delete(result_id)
+            raise JobCancelledError("the client went away")
+        return store.adopt(result_id, files), report
 
     def _finished(self, _: object) -> None:
         with self._lock:
             self._in_flight -= 1
 
     def shutdown(self) -> None:
-        """Stop taking work; composes already queued are dropped."""
+        """Stop taking work; composes already queued are dropped (workers are stopped)."""
+        if isinstance(self._executor, ProcessPoolExecutor):
+            processes = list(getattr(self._executor, "_processes", {}).values())
+            self._executor.shutdown(wait=False, cancel_futures=True)
+            for process in processes:  # a compose in flight is abandoned, as with threads
+                if process.is_alive():
+                    process.terminate()
+            return
         self._executor.shutdown(wait=False, cancel_futures=True)

@@ -35,6 +35,7 @@ __all__ = [
     "ResultStore",
     "StoreFullError",
     "StoredResult",
+    "stage_result",
 ]
 
 #: Shape of a result id: what ``secrets.token_urlsafe(16)`` returns.
@@ -69,6 +70,40 @@ class StoredResult:
     id: str
     files: dict[str, str]
     created: float
+
+
+def stage_result(
+    root: Path, composition: Composition, formats: Iterable[str], name: str | None
+) -> tuple[str, dict[str, str]]:
+    """Write a composition's files as a new result in ``root``, all or none.
+
+    The files go into a hidden folder that is renamed to the new id when
+    complete (a worker process may do this; the store then
+    :meth:`~ResultStore.adopt` s it).
+
+    Returns:
+        The new id and format -> file name.
+
+    Raises:
+        ConfigError: For an unknown format.
+        StoreFullError: If the disk is full.
+        OutputError: If rendering or writing fails (the message never shows
+            the server's folders).
+    """
+    result_id = secrets.token_urlsafe(16)
+    tmp = root / f"{_TMP_PREFIX}{result_id}"
+    try:
+        written = composition.write(tmp, formats, stem=safe_stem(name))
+        tmp.replace(root / result_id)
+    except (WriteError, OSError) as e:
+        cause = e if isinstance(e, OSError) else e.__cause__
+        if isinstance(cause, OSError) and cause.errno in (errno.ENOSPC, errno.EDQUOT):
+            raise StoreFullError("the server has no room for results now; try later") from e
+        reason = cause.strerror if isinstance(cause, OSError) and cause.strerror else "failed"
+        raise OutputError(f"the server could not store the result ({reason})") from e
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+    return result_id, {fmt: p.name for fmt, p in written.items()}
 
 
 def safe_stem(name: str | None) -> str:
@@ -139,23 +174,18 @@ class ResultStore:
             OutputError: If rendering or writing fails (the message never
                 shows the server's folders).
         """
-        result_id = secrets.token_urlsafe(16)
-        tmp = self.root / f"{_TMP_PREFIX}{result_id}"
-        try:
-            written = composition.write(tmp, formats, stem=safe_stem(name))
-            tmp.replace(self.root / result_id)
-        except (WriteError, OSError) as e:
-            cause = e if isinstance(e, OSError) else e.__cause__
-            if isinstance(cause, OSError) and cause.errno in (errno.ENOSPC, errno.EDQUOT):
-                raise StoreFullError("the server has no room for results now; try later") from e
-            reason = cause.strerror if isinstance(cause, OSError) and cause.strerror else "failed"
-            raise OutputError(f"the server could not store the result ({reason})") from e
-        finally:
-            shutil.rmtree(tmp, ignore_errors=True)
+        result_id, files = stage_result(self.root, composition, formats, name)
+        return self.adopt(result_id, files)
+
+    def adopt(self, result_id: str, files: dict[str, str]) -> StoredResult:
+        """Take in a result written by :func:`stage_result` (in this or another process).
+
+        Its age starts now, by this store's clock.
+        """
         now = self._clock()
         # The folder's time is the result's age, whatever the file system's clock.
         os.utime(self.root / result_id, (now, now))
-        return StoredResult(result_id, {fmt: p.name for fmt, p in written.items()}, now)
+        return StoredResult(result_id, dict(files), now)
 
     def usage_bytes(self) -> int:
         """Bytes used by the files in the results folder (results and leftovers).

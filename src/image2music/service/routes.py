@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import functools
 import threading
 import time
 from collections.abc import Coroutine
@@ -16,7 +15,7 @@ from fastapi.responses import FileResponse
 from image2music.errors import ConfigError
 from image2music.options import options_from, web_option_specs
 from image2music.service.form_options import with_form_options
-from image2music.service.jobs import ComposeJobs, JobCancelledError, compose_and_store
+from image2music.service.jobs import ComposeJobs, JobCancelledError
 from image2music.service.results import ResultStore
 from image2music.service.settings import ServiceSettings
 from image2music.service.uploads import ACCEPTED_TYPES, read_upload
@@ -114,8 +113,8 @@ async def compose_route(
     data, name, _kind = await read_upload(image, settings.max_upload_bytes, settings.max_pixels)
     await asyncio.to_thread(state.store.check_room)
     cancelled = threading.Event()
-    job = functools.partial(compose_and_store, data, name, options, fmts, state.store, cancelled)
-    stored, report = await _unless_client_leaves(request, state.jobs.run(job), cancelled)
+    work = state.jobs.compose(data, name, options, fmts, state.store, cancelled)
+    stored, report = await _unless_client_leaves(request, work, cancelled)
     base = f"{request.scope.get('root_path', '').rstrip('/')}/api/results/{stored.id}"
     return {
         "id": stored.id,

@@ -89,7 +89,10 @@ class ServiceSettings:
             (default: :func:`default_results_dir`).
         max_upload_bytes: Largest picture accepted, in bytes (default 20 MB).
         result_ttl_sec: Seconds a result is kept before it is deleted (default 3600).
-        workers: Composes that run at once, each in its own thread (default 2).
+        workers: Composes that run at once (default 2).
+        processes: Compose in worker processes that each load the networks
+            once (default ``True``: composes use every core); ``False``
+            composes in threads of the server's process.
         max_pending: Composes that may wait for a worker; more are refused
             with 503 (default 100).
         formats: Files made for each composition, from
@@ -124,6 +127,7 @@ class ServiceSettings:
     max_upload_bytes: int = DEFAULT_MAX_UPLOAD_BYTES
     result_ttl_sec: float = 3600.0
     workers: int = 2
+    processes: bool = True
     max_pending: int = DEFAULT_MAX_PENDING
     formats: tuple[str, ...] = DEFAULT_WEB_FORMATS
     sweep_interval_sec: float = 60.0

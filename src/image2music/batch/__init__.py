@@ -1,0 +1,18 @@
+"""Batches of pictures: resumable, in parallel, on this machine or a Ray cluster."""
+
+from image2music.batch.manifest import MANIFEST_NAME, Manifest, Record
+from image2music.batch.runner import ENGINES, BatchSummary, run_batch
+from image2music.batch.tasks import Outcome, Task, plan_tasks, run_task
+
+__all__ = [
+    "ENGINES",
+    "MANIFEST_NAME",
+    "BatchSummary",
+    "Manifest",
+    "Outcome",
+    "Record",
+    "Task",
+    "plan_tasks",
+    "run_batch",
+    "run_task",
+]

@@ -1,0 +1,109 @@
+"""The local engine: a pool of worker processes on this machine.
+
+Each worker is a fresh (spawned) Python process that loads the networks on
+its first picture and keeps them, runs single-threaded numeric libraries (so
+``N`` workers use ``N`` cores, not ``N`` times the cores), ignores Ctrl-C (the
+parent stops the pool), and is replaced after :data:`TASKS_PER_WORKER`
+pictures so that its memory stays bounded however large the library. At most
+two pictures per worker are queued at a time. With one job the pictures are
+composed in this process, with no pool.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Generator, Sequence
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from concurrent.futures.process import BrokenProcessPool
+from pathlib import Path
+
+from image2music.batch.tasks import Outcome, Task, run_task
+from image2music.options import ComposeOptions
+
+__all__ = ["TASKS_PER_WORKER", "iter_local"]
+
+#: Pictures a worker composes before it is replaced by a fresh one.
+TASKS_PER_WORKER = 500
+#: Thread pools of the numeric libraries, held to one thread in a worker.
+_THREAD_VARIABLES = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS")
+
+
+def _start_worker() -> None:
+    """Runs first in each worker: one thread per library, Ctrl-C left to the parent."""
+    import signal
+
+    for name in _THREAD_VARIABLES:
+        os.environ[name] = "1"
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        import cv2
+
+        cv2.setNumThreads(1)
+    except ImportError:  # pragma: no cover - a core dependency
+        pass
+
+
+def iter_local(
+    tasks: Sequence[Task],
+    options: ComposeOptions,
+    formats: tuple[str, ...],
+    outdir: Path,
+    *,
+    overwrite: bool,
+    jobs: int,
+) -> Generator[Outcome, None, None]:
+    """Compose ``tasks`` with ``jobs`` worker processes, yielding outcomes as they finish.
+
+    A worker that dies (killed, out of memory) fails the pictures it held
+    and the pool is started again for the rest. Closing the iterator (Ctrl-C
+    in the caller) stops the pool at once: the pictures in flight are lost,
+    and their files, staged, never appear.
+    """
+    import multiprocessing
+
+    if jobs <= 1:
+        for task in tasks:
+            yield run_task(task, options, formats, outdir, overwrite=overwrite)
+        return
+    context = multiprocessing.get_context("spawn")
+    waiting = list(reversed(tasks))
+    while waiting:
+        pool = ProcessPoolExecutor(
+            max_workers=jobs,
+            mp_context=context,
+            initializer=_start_worker,
+            max_tasks_per_child=TASKS_PER_WORKER,
+        )
+        running: dict[Future[Outcome], Task] = {}
+        try:
+            while waiting or running:
+                while waiting and len(running) < 2 * jobs:
+                    task = waiting[-1]
+                    future = pool.submit(
+                        run_task, task, options, formats, outdir, overwrite=overwrite
+                    )
+                    running[future] = waiting.pop()
+                finished, _ = wait(running, return_when=FIRST_COMPLETED)
+                for done in finished:
+                    task = running.pop(done)
+                    try:
+                        outcome = done.result()
+                    except BrokenProcessPool:
+                        outcome = Outcome(task, False, error="its worker process died", code=1)
+                    yield outcome
+        except BrokenProcessPool:  # submit after a death: a new pool takes the rest
+            for task in running.values():
+                yield Outcome(task, False, error="its worker process died", code=1)
+        finally:
+            _stop(pool)
+
+
+def _stop(pool: ProcessPoolExecutor) -> None:
+    """Shut the pool down now, killing workers still composing."""
+    processes = list(getattr(pool, "_processes", {}).values())  # no public handle on them
+    pool.shutdown(wait=False, cancel_futures=True)
+    for process in processes:
+        if process.is_alive():
+            process.terminate()
+    for process in processes:
+        process.join(timeout=5)

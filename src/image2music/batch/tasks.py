@@ -1,0 +1,134 @@
+"""One picture of a batch: what to compose, and composing it (in any process).
+
+:func:`plan_tasks` turns the pictures and folders given into :class:`Task`
+values (each with its output stem, mirroring sub-folders so that two
+``photo.jpg`` in different folders do not collide), and :func:`run_task`
+composes one and writes its files all or none; it never raises for a bad
+picture or a failing stage, it reports them in the :class:`Outcome`. Both
+engines (:mod:`.local` and :mod:`.ray_engine`) call :func:`run_task`, so they
+give the same files.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from image2music.options import ComposeOptions
+
+__all__ = ["IMAGE_SUFFIXES", "Outcome", "Task", "plan_tasks", "run_task"]
+
+#: Picture files a folder is searched for (lower case).
+IMAGE_SUFFIXES = frozenset(
+    {".jpg", ".jpeg", ".png", ".webp", ".gif", ".tif", ".tiff", ".bmp", ".heic", ".heif", ".avif"}
+)
+
+
+@dataclass(frozen=True)
+class Task:
+    """A picture to compose.
+
+    Attributes:
+        picture: The picture file.
+        stem: Where its files go, relative to the output folder, without
+            extension (``"beach/photo"`` for ``IN/beach/photo.jpg``).
+    """
+
+    picture: Path
+    stem: str
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What became of a task.
+
+    Attributes:
+        task: The task.
+        ok: Whether its files were written.
+        outputs: Their paths relative to the output folder.
+        error: One line, when it failed.
+        code: Exit code the failure calls for (2 bad input or output place,
+            1 a failure inside image2music, 0 when it worked).
+        seconds: Time composing and writing, in seconds.
+    """
+
+    task: Task
+    ok: bool
+    outputs: tuple[str, ...] = ()
+    error: str = ""
+    code: int = 0
+    seconds: float = 0.0
+
+
+def _folder_pictures(folder: Path, recursive: bool) -> Iterator[Path]:
+    found = folder.rglob("*") if recursive else folder.iterdir()
+    yield from sorted(p for p in found if p.is_file() and p.suffix.lower() in IMAGE_SUFFIXES)
+
+
+def plan_tasks(inputs: Iterable[Path], *, recursive: bool = False) -> list[Task]:
+    """The tasks for pictures and folders as given, in order, without duplicates.
+
+    A picture given by name keeps its stem; a folder's pictures keep their
+    path below the folder (with ``recursive``, sub-folders are searched too).
+    """
+    tasks: list[Task] = []
+    seen: set[str] = set()
+    for given in inputs:
+        if given.is_dir():
+            for picture in _folder_pictures(given, recursive):
+                relative = picture.relative_to(given).with_suffix("")
+                tasks.append(Task(picture, relative.as_posix()))
+        else:
+            tasks.append(Task(given, given.stem))
+    unique = []
+    for task in tasks:
+        if task.stem not in seen:
+            seen.add(task.stem)
+            unique.append(task)
+    return unique
+
+
+def run_task(
+    task: Task,
+    options: ComposeOptions,
+    formats: tuple[str, ...],
+    outdir: Path,
+    *,
+    overwrite: bool,
+) -> Outcome:
+    """Compose one picture and write its files into ``outdir`` (all or none).
+
+    Errors become the outcome's one-line ``error``; nothing is raised for a
+    bad picture, a failing stage or a file that cannot be written.
+    """
+    from image2music.errors import (
+        ConfigError,
+        ExistingFileError,
+        Image2MusicError,
+        ImageError,
+        WriteError,
+    )
+    from image2music.pipeline import compose
+
+    start = time.perf_counter()
+    stem = Path(task.stem)
+    try:
+        composition = compose(task.picture, options)
+        written = composition.write(outdir / stem.parent, formats, stem=stem.name, force=overwrite)
+    except ExistingFileError as e:
+        return _failed(task, f"{e.path} exists; use --force to overwrite it", 2, start)
+    except (ImageError, ConfigError, WriteError) as e:
+        return _failed(task, str(e), 2, start)
+    except Image2MusicError as e:
+        return _failed(task, str(e), 1, start)
+    except Exception as e:  # a bug must not stop a library of 100,000 pictures
+        return _failed(task, f"{type(e).__name__}: {e}", 1, start)
+    outputs = tuple(p.relative_to(outdir).as_posix() for p in written.values())
+    return Outcome(task, True, outputs, seconds=time.perf_counter() - start)
+
+
+def _failed(task: Task, error: str, code: int, start: float) -> Outcome:
+    line = " ".join(error.split())  # one line
+    return Outcome(task, False, error=line, code=code, seconds=time.perf_counter() - start)
