@@ -5,10 +5,12 @@ results folder), sends ``--requests`` POST /api/compose with the example photo
 all at once (httpx, bounded by ``--timeout`` seconds in all), and reports
 throughput (composes per second), p50 and p99 latency, errors, the latency
 of /api/health meanwhile (is the event loop free?), and the server's peak
-memory (``VmHWM`` of its process: FluidSynth, when used, runs in short-lived
-subprocesses that are not counted). Then it stops the server.
+memory (``VmHWM`` of its process and its worker processes, summed). Then it
+stops the server. ``--threads`` runs the server with ``--threads`` (composing
+in threads of one process, as before worker processes).
 
-Run: ``.venv/bin/python benchmarks/bench_web.py [--requests 50] [--workers 2] [--json]``.
+Run: ``.venv/bin/python benchmarks/bench_web.py [--requests 50] [--workers 2] [--threads]
+[--json]``.
 Timings depend on the CPU and on what else runs on it.
 """
 
@@ -42,9 +44,20 @@ def free_port() -> int:
 
 
 def peak_memory_mb(pid: int) -> float:
-    status = Path(f"/proc/{pid}/status").read_text()
-    match = re.search(r"VmHWM:\s+(\d+)\s+kB", status)
-    return int(match[1]) / 1024.0 if match else float("nan")
+    """Peak resident memory of a process and its children (the worker processes), summed."""
+    total = 0.0
+    pids = [pid]
+    while pids:
+        current = pids.pop()
+        try:
+            status = Path(f"/proc/{current}/status").read_text()
+            for task in Path(f"/proc/{current}/task").iterdir():
+                pids += [int(c) for c in (task / "children").read_text().split()]
+        except OSError:
+            continue
+        match = re.search(r"VmHWM:\s+(\d+)\s+kB", status)
+        total += int(match[1]) / 1024.0 if match else 0.0
+    return total
 
 
 def percentile(values: list[float], q: float) -> float:
@@ -54,10 +67,13 @@ def percentile(values: list[float], q: float) -> float:
     return ordered[rank - 1]
 
 
-def start_server(port: int, workers: int, results: Path) -> subprocess.Popen[bytes]:
+def start_server(
+    port: int, workers: int, results: Path, threads: bool
+) -> subprocess.Popen[bytes]:
     cmd = [
         sys.executable, "-m", "image2music", "serve", "--host", HOST, "--port", str(port),
         "--workers", str(workers), "--results-dir", str(results),
+        *(["--threads"] if threads else []),
     ]  # fmt: skip
     return subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
 
@@ -127,15 +143,20 @@ def main() -> None:
     ap.add_argument("--requests", type=int, default=50, help="concurrent composes (default 50)")
     ap.add_argument("--workers", type=int, default=2, help="the server's pool size (default 2)")
     ap.add_argument("--timeout", type=float, default=900.0, help="seconds for the whole run")
+    ap.add_argument(
+        "--threads", action="store_true", help="compose in threads (serve --threads), not processes"
+    )
+    ap.add_argument("--warm-sec", type=float, default=20.0, help="wait after start (workers warm)")
     ap.add_argument("--json", action="store_true", help="print JSON instead of text")
     args = ap.parse_args()
 
     port = free_port()
     base = f"http://{HOST}:{port}"
     with tempfile.TemporaryDirectory() as tmp:
-        proc = start_server(port, args.workers, Path(tmp) / "results")
+        proc = start_server(port, args.workers, Path(tmp) / "results", args.threads)
         try:
             wait_until_up(base, proc)
+            time.sleep(args.warm_sec)  # a server is started once and serves for long
             idle_mb = peak_memory_mb(proc.pid)
             wall, results, health = asyncio.run(load(base, args.requests, args.timeout))
             peak_mb = peak_memory_mb(proc.pid)
@@ -154,6 +175,7 @@ def main() -> None:
     report: dict[str, Any] = {
         "requests": args.requests,
         "workers": args.workers,
+        "mode": "threads" if args.threads else "processes",
         "cpu_count": os.cpu_count(),
         "wall_s": round(wall, 2),
         "throughput_per_s": round(len(latencies) / wall, 3),

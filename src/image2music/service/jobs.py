@@ -129,6 +129,10 @@ def _warm_up(soundfont: str | None) -> None:
         pass
 
 
+def _ready() -> None:
+    """Nothing: submitted once per worker at start, so that the pool starts its processes."""
+
+
 def compose_in_worker(
     data: bytes,
     name: str,
@@ -202,6 +206,8 @@ class ComposeJobs:
                 initargs=(self._flags, soundfont),
                 max_tasks_per_child=TASKS_PER_WORKER,
             )
+            for _ in range(workers):  # start the workers now: they warm up while the server starts
+                self._executor.submit(_ready)
         else:
             self._executor = ThreadPoolExecutor(workers, thread_name_prefix="image2music-compose")
 
