@@ -12,6 +12,7 @@ dependency prints one line and exits with status 1.
 from __future__ import annotations
 
 import inspect
+import os
 import re
 from collections.abc import Callable
 from pathlib import Path
@@ -107,7 +108,8 @@ def _run(kind: str, values: dict[str, Any]) -> None:
     name = v["install_as"]
     if not re.fullmatch(rf"{kind}(-[a-z0-9]+)?", name):
         raise _fail(f"--install-as must be {kind} or {kind}-NAME (lower-case letters, digits)")
-    console = Console(highlight=False)
+    # Under torchrun only process 0 prints (and writes: training/distributed.py).
+    console = Console(highlight=False, quiet=os.environ.get("RANK", "0") != "0")
     try:
         corpus = load_corpus(v["cache_dir"])
     except Image2MusicError as e:

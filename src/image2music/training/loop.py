@@ -162,14 +162,23 @@ class TrainResult:
 
 
 def forward(
-    model: SequenceModel, data: SequenceTensors, idx: Tensor, condition: Tensor | None = None
+    model: SequenceModel,
+    data: SequenceTensors,
+    idx: Tensor,
+    condition: Tensor | None = None,
+    *,
+    call: nn.Module | None = None,
 ) -> Tensor:
-    """Teacher-forced logits ``(B, T, vocab)`` of the sequences ``idx`` of a split."""
+    """Teacher-forced logits ``(B, T, vocab)`` of the sequences ``idx`` of a split.
+
+    ``call`` runs the model instead of ``model`` itself (its
+    DistributedDataParallel wrapper, which averages the gradients).
+    """
     b = len(idx)
     h = torch.zeros(model.config.state_shape[0], b, model.config.state_shape[1])
     cond = data.condition[idx] if condition is None else condition
     steps = [s[idx] for s in data.steps]
-    logits: Tensor = model(data.inputs[idx], *steps, cond, h, torch.ones(b))[0]
+    logits: Tensor = (call or model)(data.inputs[idx], *steps, cond, h, torch.ones(b))[0]
     return logits
 
 
@@ -308,28 +317,39 @@ def train_sequences(
     Returns:
         The best model and the history.
     """
+    from image2music.training.distributed import agree, current_world
+
+    world = current_world()  # torchrun: several processes train together (distributed.py)
     torch.manual_seed(config.seed)
     torch.set_num_threads(max(1, config.threads))
-    rng = np.random.default_rng(config.seed)
+    rng = np.random.default_rng(config.seed)  # the same shuffle in every process
     model = build_model(model_config)
+    call: nn.Module | None = None
+    if world.size > 1:
+        call = nn.parallel.DistributedDataParallel(model)  # starts from process 0's weights
     opt = torch.optim.Adam(model.parameters(), lr=config.lr, weight_decay=config.weight_decay)
     sched = torch.optim.lr_scheduler.ReduceLROnPlateau(opt, factor=0.5, patience=config.lr_patience)
     loss_fn = nn.CrossEntropyLoss(ignore_index=IGNORE)
-    noise_gen = torch.Generator().manual_seed(config.seed + 1)
+    noise_gen = torch.Generator().manual_seed(config.seed + 1 + world.rank)
     result = TrainResult(model=model)
     best_loss, best_state, bad = math.inf, copy.deepcopy(model.state_dict()), 0
     t_start = time.perf_counter()
-    n_batches = max(1, math.ceil(len(tr) / config.batch_size))
+    # Each process takes every world.size-th phrase of the shuffle, in batches of its
+    # share of batch_size, all with as many batches (the gradients are averaged).
+    share = len(tr) // world.size
+    batch = max(1, math.ceil(config.batch_size / world.size))
+    n_batches = max(1, math.ceil(share / batch))
     for epoch in range(1, config.epochs + 1):
         t0 = time.perf_counter()
         model.train()
-        order = torch.from_numpy(rng.permutation(len(tr)))
+        order = torch.from_numpy(rng.permutation(len(tr)))[world.rank :: world.size][:share]
         running = 0.0
         for b in range(n_batches):
-            idx = order[b * config.batch_size : (b + 1) * config.batch_size]
+            idx = order[b * batch : (b + 1) * batch]
             if len(idx) == 0:
                 continue
-            logits = forward(model, tr, idx, _conditions(tr.condition[idx], config, noise_gen))
+            cond = _conditions(tr.condition[idx], config, noise_gen)
+            logits = forward(model, tr, idx, cond, call=call)
             loss = loss_fn(logits.reshape(-1, logits.shape[-1]), tr.targets[idx].reshape(-1))
             opt.zero_grad()
             loss.backward()
@@ -363,7 +383,7 @@ def train_sequences(
             if bad >= config.patience:
                 result.stopped = "early_stopping"
                 break
-        if time.perf_counter() - t_start > 60.0 * config.max_minutes:
+        if agree(time.perf_counter() - t_start > 60.0 * config.max_minutes, world):
             result.stopped = "time"
             break
     model.load_state_dict(best_state)

@@ -29,6 +29,7 @@ from numpy.typing import NDArray
 from image2music.errors import DataError
 from image2music.sequences.dataset import HarmonyExamples, PhraseSource
 from image2music.sequences.labels import LabelScaler
+from image2music.training.distributed import current_world, finish
 from image2music.training.export import export_onnx, install_model, write_sidecar
 from image2music.training.loop import (
     EpochStats,
@@ -151,6 +152,7 @@ def run_network(
         if on_stage is not None:
             on_stage(text)
 
+    world = current_world()  # one process, or one of torchrun's (training/distributed.py)
     stage("loading phrases")
     splits = {s: net.load(corpus, s, config.permissive_only) for s in ("train", "valid", "test")}
     if len(splits["train"]) == 0 or len(splits["valid"]) == 0:
@@ -194,6 +196,7 @@ def run_network(
         "decoding": net.decoding,
         "metrics": metrics,
         "training": {
+            "processes": world.size,
             "epochs_run": len(result.history),
             "best_epoch": result.best_epoch,
             "stopped": result.stopped,
@@ -201,9 +204,13 @@ def run_network(
             "history": [asdict(h) for h in result.history],
         },
     }
+    checkpoint = out_dir / f"{net.kind}.pt"
+    onnx_path = out_dir / f"{net.kind}.onnx"
+    if not world.is_main:  # process 0 writes the files; the others wait for it
+        finish(world)
+        return RunSummary(out_dir, checkpoint, onnx_path, None, sidecar)
     stage("writing files")
     out_dir.mkdir(parents=True, exist_ok=True)
-    checkpoint = out_dir / f"{net.kind}.pt"
     extra = {k: v for k, v in sidecar.items() if k not in ("model_config", "train_config")}
     save_checkpoint(checkpoint, result.model, train_config=config.to_dict(), extra=extra)
     onnx_path = export_onnx(result.model, out_dir / f"{net.kind}.onnx")
@@ -214,4 +221,5 @@ def run_network(
     installed = None
     if install:
         installed = install_model(onnx_path, install_path or net.default_install())
+    finish(world)
     return RunSummary(out_dir, checkpoint, onnx_path, installed, sidecar)
