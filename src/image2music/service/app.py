@@ -22,7 +22,8 @@ from fastapi import FastAPI
 from fastapi.responses import FileResponse
 from fastapi.staticfiles import StaticFiles
 
-from image2music.service.errors import install_error_handlers
+from image2music.service.errors import describe_error, install_error_handlers
+from image2music.service.job_registry import JobRegistry
 from image2music.service.jobs import ComposeJobs
 from image2music.service.middleware import (
     BodyLimitMiddleware,
@@ -85,7 +86,8 @@ def create_app(settings: ServiceSettings | None = None) -> FastAPI:
         processes=settings.processes,
         soundfont=settings.soundfont,
     )
-    state = ServiceState(settings, store, jobs, usable_formats(settings.formats))
+    registry = JobRegistry(settings.result_ttl_sec, describe_error)
+    state = ServiceState(settings, store, jobs, usable_formats(settings.formats), registry)
 
     @contextlib.asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:

@@ -39,7 +39,13 @@ from image2music.service.results import ResultNotFoundError, StoreFullError
 if TYPE_CHECKING:
     from fastapi import FastAPI, Request
 
-__all__ = ["MAX_MESSAGE_CHARS", "ApiError", "error_body", "install_error_handlers"]
+__all__ = [
+    "MAX_MESSAGE_CHARS",
+    "ApiError",
+    "describe_error",
+    "error_body",
+    "install_error_handlers",
+]
 
 _log = logging.getLogger("image2music.service")
 
@@ -84,6 +90,37 @@ def error_body(code: str, message: str) -> dict[str, Any]:
     return {"error": {"code": code, "message": text}}
 
 
+def describe_error(exc: BaseException) -> tuple[int, str, str]:
+    """The HTTP status, code and one-line message of an error (the table above).
+
+    The same for a request's error and a job's (``GET /api/jobs/{id}``).
+    """
+    text = " ".join(str(exc).split())
+    found: tuple[int, str, str]
+    if isinstance(exc, ApiError):
+        found = (exc.status, exc.code, exc.message)
+    elif isinstance(exc, ImageError):
+        found = (422, "bad_image", text)
+    elif isinstance(exc, ConfigError):
+        found = (400, "bad_option", text)
+    elif isinstance(exc, MissingDependencyError):
+        found = (501, "unavailable", text)
+    elif isinstance(exc, StoreFullError):
+        found = (507, "storage_full", text)
+    elif isinstance(exc, JobCancelledError):
+        found = (499, "client_gone", text)
+    elif isinstance(exc, BusyError):
+        found = (503, "busy", text)
+    elif isinstance(exc, Image2MusicError):
+        found = (500, "compose_failed", text)
+    elif isinstance(exc, ResultNotFoundError):
+        found = (404, "not_found", text or "not found")
+    else:
+        found = (500, "internal", "internal error; see the server's log")
+    status, code, message = found
+    return status, code, error_body(code, message)["error"]["message"]
+
+
 def _json(status: int, code: str, message: str, headers: Mapping[str, str] | None = None) -> Any:
     return JSONResponse(error_body(code, message), status_code=status, headers=dict(headers or {}))
 
@@ -100,36 +137,16 @@ def _validation_message(exc: RequestValidationError) -> str:
 def install_error_handlers(app: FastAPI) -> None:
     """Register handlers that turn every error into the JSON shape above."""
 
-    async def api_error(_: Request, exc: Exception) -> Any:
-        assert isinstance(exc, ApiError)
-        return _json(exc.status, exc.code, exc.message)
-
-    async def image_error(_: Request, exc: Exception) -> Any:
-        return _json(422, "bad_image", str(exc))
-
-    async def config_error(_: Request, exc: Exception) -> Any:
-        return _json(400, "bad_option", str(exc))
-
-    async def missing_dependency(_: Request, exc: Exception) -> Any:
-        return _json(501, "unavailable", str(exc))
-
-    async def image2music_error(_: Request, exc: Exception) -> Any:
-        _log.warning("compose failed: %s", exc)
-        return _json(500, "compose_failed", str(exc))
-
-    async def not_found(_: Request, exc: Exception) -> Any:
-        return _json(404, "not_found", str(exc) or "not found")
-
-    async def busy(_: Request, exc: Exception) -> Any:
-        return _json(503, "busy", str(exc), headers={"Retry-After": "30"})
-
-    async def storage_full(_: Request, exc: Exception) -> Any:
-        _log.warning("results not stored: %s", exc)
-        return _json(507, "storage_full", str(exc), headers={"Retry-After": "300"})
-
-    async def client_gone(_: Request, exc: Exception) -> Any:
-        _log.info("compose stopped: %s", exc)
-        return _json(499, "client_gone", str(exc))
+    async def described(_: Request, exc: Exception) -> Any:
+        status, code, message = describe_error(exc)
+        if code == "compose_failed":
+            _log.warning("compose failed: %s", exc)
+        elif code == "storage_full":
+            _log.warning("results not stored: %s", exc)
+        elif code == "client_gone":
+            _log.info("compose stopped: %s", exc)
+        retry = {"busy": "30", "storage_full": "300"}.get(code)
+        return _json(status, code, message, headers={"Retry-After": retry} if retry else None)
 
     async def validation(_: Request, exc: Exception) -> Any:
         assert isinstance(exc, RequestValidationError)
@@ -145,15 +162,11 @@ def install_error_handlers(app: FastAPI) -> None:
         _log.exception("unexpected error", exc_info=exc)
         return _json(500, "internal", "internal error; see the server's log")
 
-    app.add_exception_handler(ApiError, api_error)
-    app.add_exception_handler(ImageError, image_error)
-    app.add_exception_handler(ConfigError, config_error)
-    app.add_exception_handler(MissingDependencyError, missing_dependency)
-    app.add_exception_handler(StoreFullError, storage_full)
-    app.add_exception_handler(JobCancelledError, client_gone)
-    app.add_exception_handler(Image2MusicError, image2music_error)
-    app.add_exception_handler(ResultNotFoundError, not_found)
-    app.add_exception_handler(BusyError, busy)
+    for kind in (
+        ApiError, ImageError, ConfigError, MissingDependencyError, StoreFullError,
+        JobCancelledError, Image2MusicError, ResultNotFoundError, BusyError,
+    ):  # fmt: skip
+        app.add_exception_handler(kind, described)
     app.add_exception_handler(RequestValidationError, validation)
     app.add_exception_handler(StarletteHTTPException, http_error)
     app.add_exception_handler(Exception, unexpected)

@@ -34,9 +34,57 @@ from typing import Any, TypeVar
 from image2music.options import ComposeOptions
 from image2music.service.results import ResultStore, StoredResult, stage_result
 
-__all__ = ["BusyError", "ComposeJobs", "JobCancelledError", "compose_and_store"]
+__all__ = [
+    "JOB_STAGES",
+    "BusyError",
+    "ComposeJobs",
+    "JobCancelledError",
+    "StageBoard",
+    "compose_and_store",
+]
 
 T = TypeVar("T")
+
+
+#: A compose job's stages, in order: waiting for a worker, the pipeline's
+#: :data:`~image2music.pipeline.STAGES` (a test checks they agree), then
+#: rendering and writing the files.
+JOB_STAGES: tuple[str, ...] = (
+    "queued", "analyse", "emotion", "plan", "harmony", "melody", "arrange", "report", "files",
+)  # fmt: skip
+_FILES = len(JOB_STAGES) - 1
+
+
+class StageBoard:
+    """Where a compose is: an index into :data:`JOB_STAGES`, readable from any thread.
+
+    In process mode it reads the job's slot of the array the worker writes
+    while the job holds the slot, and keeps the last value after.
+    """
+
+    def __init__(self) -> None:
+        self._index = 0
+        self._read: Callable[[], int] | None = None
+
+    @property
+    def index(self) -> int:
+        """The stage now (0: still queued)."""
+        read = self._read
+        return read() if read is not None else self._index
+
+    def set(self, index: int) -> None:
+        """Move to stage ``index``."""
+        self._index = index
+
+    def bind(self, read: Callable[[], int]) -> None:
+        """Read the stage from ``read`` (a worker's slot) from now on."""
+        self._read = read
+
+    def unbind(self) -> None:
+        """Keep the last stage read, and stop reading the slot."""
+        if self._read is not None:
+            self._index = max(self._index, self._read())
+            self._read = None
 
 
 class BusyError(RuntimeError):
@@ -54,6 +102,7 @@ def compose_and_store(
     formats: tuple[str, ...],
     store: ResultStore,
     cancelled: threading.Event | None = None,
+    board: StageBoard | None = None,
 ) -> tuple[StoredResult, dict[str, object]]:
     """Compose a picture and save its files (runs in a worker thread).
 
@@ -65,6 +114,7 @@ def compose_and_store(
         store: Where to save them.
         cancelled: Set when the client has gone: the compose stops at the next
             stage, and a result saved meanwhile is deleted.
+        board: Told each stage as it starts.
 
     Returns:
         The stored result and the composition's report.
@@ -76,15 +126,17 @@ def compose_and_store(
     """
     from image2music.pipeline import compose
 
-    def check(*_: object) -> None:
+    def check(_stage: str = "", index: int = -1, _total: int = 0) -> None:
         if cancelled is not None and cancelled.is_set():
             raise JobCancelledError("the client went away")
+        if board is not None and index >= 0:
+            board.set(index + 1)
 
     check()
     picture = io.BytesIO(data)
     picture.name = name  # the report and errors name it
     composition = compose(picture, options, progress=check)
-    check()
+    check("files", _FILES - 1)
     stored = store.save(composition, formats, name=name)
     if cancelled is not None and cancelled.is_set():
         store.delete(stored.id)
@@ -94,16 +146,18 @@ def compose_and_store(
 
 #: Flags of the jobs in flight, one byte per slot, shared with the workers (set: stop).
 _FLAGS: Any = None
+#: Stage of the job in each slot (an index into JOB_STAGES), written by the workers.
+_STAGES: Any = None
 #: Composes a worker process runs before a fresh one replaces it (bounded memory).
 TASKS_PER_WORKER = 200
 
 
-def _start_worker(flags: Any, soundfont: str | None) -> None:
+def _start_worker(flags: Any, stages: Any, soundfont: str | None) -> None:
     """Runs first in each worker process: one thread per library, networks loaded now."""
     import signal
 
-    global _FLAGS
-    _FLAGS = flags
+    global _FLAGS, _STAGES
+    _FLAGS, _STAGES = flags, stages
     for name in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
         os.environ[name] = "1"
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the server stops the pool
@@ -153,15 +207,17 @@ def compose_in_worker(
 
     from image2music.pipeline import compose
 
-    def check(*_: object) -> None:
+    def check(_stage: str = "", index: int = -1, _total: int = 0) -> None:
         if _FLAGS is not None and _FLAGS[slot]:
             raise JobCancelledError("the client went away")
+        if _STAGES is not None and index >= 0:
+            _STAGES[slot] = index + 1
 
     check()
     picture = io.BytesIO(data)
     picture.name = name
     composition = compose(picture, options, progress=check)
-    check()
+    check("files", _FILES - 1)
     result_id, files = stage_result(root, composition, formats, name)
     if _FLAGS is not None and _FLAGS[slot]:
         shutil.rmtree(root / result_id, ignore_errors=True)
@@ -198,12 +254,13 @@ class ComposeJobs:
 
             context = multiprocessing.get_context("spawn")
             self._flags = context.RawArray("b", workers + max_pending)
+            self._stages = context.RawArray("i", workers + max_pending)
             self._free = list(range(workers + max_pending))
             self._executor = ProcessPoolExecutor(
                 workers,
                 mp_context=context,
                 initializer=_start_worker,
-                initargs=(self._flags, soundfont),
+                initargs=(self._flags, self._stages, soundfont),
                 max_tasks_per_child=TASKS_PER_WORKER,
             )
             for _ in range(workers):  # start the workers now: they warm up while the server starts
@@ -259,8 +316,11 @@ class ComposeJobs:
         formats: tuple[str, ...],
         store: ResultStore,
         cancelled: threading.Event,
+        board: StageBoard | None = None,
     ) -> tuple[StoredResult, dict[str, object]]:
         """Compose a picture and store its files, in a worker; stop it when ``cancelled``.
+
+        ``board`` follows the compose's stage.
 
         Raises:
             BusyError: If too many composes are in flight.
@@ -271,7 +331,7 @@ class ComposeJobs:
 
         if not self.processes:
             job = functools.partial(
-                compose_and_store, data, name, options, formats, store, cancelled
+                compose_and_store, data, name, options, formats, store, cancelled, board
             )
             return await self.run(job)
         with self._lock:
@@ -279,8 +339,13 @@ class ComposeJobs:
                 raise BusyError("the server is busy; try again in a minute")
             slot = self._free.pop()
         self._flags[slot] = 0
+        self._stages[slot] = 0
+        if board is not None:
+            board.bind(lambda: int(self._stages[slot]))
 
         def release() -> None:
+            if board is not None:
+                board.unbind()
             with self._lock:
                 self._free.append(slot)
 

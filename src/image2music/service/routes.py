@@ -9,14 +9,15 @@ from collections.abc import Coroutine
 from dataclasses import dataclass, replace
 from typing import Annotated, Any, TypeVar
 
-from fastapi import APIRouter, File, Form, Request, UploadFile
+from fastapi import APIRouter, File, Form, Request, Response, UploadFile
 from fastapi.responses import FileResponse
 
 from image2music.errors import ConfigError
-from image2music.options import options_from, web_option_specs
+from image2music.options import ComposeOptions, options_from, web_option_specs
 from image2music.service.form_options import with_form_options
-from image2music.service.jobs import ComposeJobs, JobCancelledError
-from image2music.service.results import ResultStore
+from image2music.service.job_registry import Job, JobRegistry
+from image2music.service.jobs import BusyError, ComposeJobs, JobCancelledError
+from image2music.service.results import ResultStore, StoredResult
 from image2music.service.settings import ServiceSettings
 from image2music.service.uploads import ACCEPTED_TYPES, read_upload
 from image2music.version import __version__
@@ -47,12 +48,14 @@ class ServiceState:
         store: The results folder.
         jobs: The compose pool.
         formats: Formats made by default (those this installation can make).
+        registry: The compose jobs clients follow (``/api/jobs``).
     """
 
     settings: ServiceSettings
     store: ResultStore
     jobs: ComposeJobs
     formats: tuple[str, ...]
+    registry: JobRegistry
 
 
 router = APIRouter(prefix="/api")
@@ -105,6 +108,17 @@ async def compose_route(
     `image2music compose`. Returns the JSON report (`docs/report.md`) with
     `id`, `files` (format -> URL of the file) and `expires_at`.
     """
+    state, data, name, options, fmts = await _prepare(request, image, formats, option_values)
+    cancelled = threading.Event()
+    work = state.jobs.compose(data, name, options, fmts, state.store, cancelled)
+    stored, report = await _unless_client_leaves(request, work, cancelled)
+    return _result_body(request, state, stored, report)
+
+
+async def _prepare(
+    request: Request, image: UploadFile | None, formats: str | None, option_values: dict[str, Any]
+) -> tuple[ServiceState, bytes, str, ComposeOptions, tuple[str, ...]]:
+    """Check a compose request: its options, formats and picture (raises the API's errors)."""
     state = _state(request)
     settings = state.settings
     _check_lengths({**option_values, "formats": formats}, settings.max_option_chars)
@@ -112,9 +126,13 @@ async def compose_route(
     fmts = _formats(formats, state.formats)
     data, name, _kind = await read_upload(image, settings.max_upload_bytes, settings.max_pixels)
     await asyncio.to_thread(state.store.check_room)
-    cancelled = threading.Event()
-    work = state.jobs.compose(data, name, options, fmts, state.store, cancelled)
-    stored, report = await _unless_client_leaves(request, work, cancelled)
+    return state, data, name, options, fmts
+
+
+def _result_body(
+    request: Request, state: ServiceState, stored: StoredResult, report: dict[str, Any]
+) -> dict[str, Any]:
+    """What ``/api/compose`` answers: the report with the result's id and file URLs."""
     base = f"{request.scope.get('root_path', '').rstrip('/')}/api/results/{stored.id}"
     return {
         "id": stored.id,
@@ -122,6 +140,61 @@ async def compose_route(
         "expires_at": _iso(stored.created + state.store.ttl_sec),
         **report,
     }
+
+
+@router.post(
+    "/jobs",
+    status_code=202,
+    summary="Start composing music for a picture, and follow it",
+    responses=_ERRORS,
+    response_description="The job: its id, status, stage and progress (poll its Location)",
+)
+@with_form_options
+async def start_job_route(
+    request: Request,
+    response: Response,
+    image: Annotated[
+        UploadFile | None,
+        File(description="The picture: JPEG, PNG, WebP, GIF, TIFF, BMP, HEIC, AVIF"),
+    ] = None,
+    formats: Annotated[
+        str | None,
+        Form(description="Comma-separated output formats (default: the server's web formats)"),
+    ] = None,
+    **option_values: Any,
+) -> dict[str, Any]:
+    """Take the same form as `POST /api/compose`, answer 202 at once with the job.
+
+    Follow it with `GET /api/jobs/{id}` (its `Location`): `status` (queued,
+    running, done, failed, cancelled), `stage`, `progress` in [0, 1], then
+    `result` (the body `/api/compose` answers) or `error`. `DELETE` cancels it.
+    """
+    state, data, name, options, fmts = await _prepare(request, image, formats, option_values)
+    if state.jobs.in_flight >= state.jobs.workers + state.jobs.max_pending:
+        raise BusyError("the server is busy; try again in a minute")
+
+    async def work(job: Job) -> dict[str, Any]:
+        stored, report = await state.jobs.compose(
+            data, name, options, fmts, state.store, job.cancelled, job.board
+        )
+        return _result_body(request, state, stored, report)
+
+    job = state.registry.start(work)
+    location = f"{request.scope.get('root_path', '').rstrip('/')}/api/jobs/{job.id}"
+    response.headers["Location"] = location
+    return {**job.to_json(), "location": location}
+
+
+@router.get("/jobs/{job_id}", summary="How far a compose job is", responses=_ERRORS)
+async def job_route(request: Request, job_id: str) -> dict[str, Any]:
+    """The job's `status`, `stage`, `progress`, and its `result` or `error` when it ended."""
+    return _state(request).registry.get(job_id).to_json()
+
+
+@router.delete("/jobs/{job_id}", summary="Cancel a compose job", responses=_ERRORS)
+async def cancel_job_route(request: Request, job_id: str) -> dict[str, Any]:
+    """Stop the job: a queued one never starts, a running one stops at its next stage."""
+    return _state(request).registry.cancel(job_id).to_json()
 
 
 def _check_lengths(values: dict[str, Any], limit: int) -> None:
