@@ -31,6 +31,7 @@
     pictureMood: null, // {valence, arousal} estimated from the picture alone
     controller: null, // AbortController of the compose in flight
     maxUploadBytes: 20000000,
+    defaultFormats: ["mid", "mp3", "musicxml", "png", "json"], // replaced by /api/options
     timer: null,
     debounce: null,
     previewUrl: null,
@@ -59,6 +60,11 @@
     status: $("status"),
     error: $("error"),
     emptyNote: $("empty-note"),
+    tryExample: $("try-example"),
+    plainWords: $("plain-words"),
+    duration: $("duration"),
+    key: $("key"),
+    mode: $("mode"),
     result: $("result"),
     summary: $("summary"),
     player: $("player"),
@@ -117,6 +123,19 @@
   }
 
   // ---------- the picture ----------
+
+  // The example picture shipped with the app: no file needed to try it.
+  async function tryExample() {
+    clearError();
+    try {
+      const response = await fetch("/static/example.jpg");
+      if (!response.ok) throw new Error(`The server answered ${response.status}.`);
+      const blob = await response.blob();
+      choosePicture(new File([blob], "example.jpg", { type: "image/jpeg" }), "example.jpg");
+    } catch (error) {
+      showError(error instanceof TypeError ? "Cannot reach the server." : error.message);
+    }
+  }
 
   function choosePicture(file, name) {
     if (!file) return;
@@ -223,10 +242,14 @@
     scheduleCompose(0);
   });
 
-  for (const control of [els.bars, els.style, els.drums, ...document.querySelectorAll("[data-part]")]) {
+  for (const control of [
+    els.bars, els.style, els.drums, els.key, els.mode,
+    ...document.querySelectorAll("[data-part]"),
+    ...document.querySelectorAll("#extra-formats [data-format]"),
+  ]) {
     control.addEventListener("change", () => scheduleCompose());
   }
-  for (const control of [els.tempo, els.seed]) {
+  for (const control of [els.tempo, els.seed, els.duration]) {
     control.addEventListener("change", () => scheduleCompose());
   }
 
@@ -234,6 +257,8 @@
     event.preventDefault();
     scheduleCompose(0);
   });
+
+  els.tryExample.addEventListener("click", tryExample);
 
   els.anotherTake.addEventListener("click", () => {
     const values = new Uint32Array(1);
@@ -259,7 +284,15 @@
   function buildForm() {
     const form = new FormData();
     form.append("image", state.file, state.fileName);
-    form.append("bars", els.bars.value);
+    const duration = els.duration.value.trim();
+    if (duration !== "") form.append("duration", duration);
+    else form.append("bars", els.bars.value);
+    if (els.key.value) form.append("key", els.key.value);
+    if (els.mode.value) form.append("mode", els.mode.value);
+    const extra = [...document.querySelectorAll("#extra-formats [data-format]")]
+      .filter((box) => box.checked)
+      .map((box) => box.dataset.format);
+    if (extra.length) form.append("formats", [...state.defaultFormats, ...extra].join(","));
     form.append("style", els.style.value);
     form.append("drums", els.drums.checked ? "true" : "false");
     const seed = els.seed.value.trim();
@@ -277,6 +310,46 @@
 
   // ---------- composing ----------
 
+  // What each stage of a compose job is doing, in plain words.
+  const STAGE_WORDS = {
+    queued: "Waiting for a free composer",
+    analyse: "Looking at the picture",
+    emotion: "Feeling its mood",
+    plan: "Choosing key, tempo and instruments",
+    harmony: "Writing the chords",
+    melody: "Writing the melody",
+    arrange: "Arranging the parts",
+    report: "Noting down why",
+    files: "Playing and recording the music",
+    done: "Done",
+  };
+
+  async function readJson(response) {
+    let body = null;
+    try {
+      body = await response.json();
+    } catch (_) {
+      body = null;
+    }
+    if (!response.ok) {
+      const message =
+        (body && body.error && body.error.message) || `The server answered ${response.status}.`;
+      throw new Error(message);
+    }
+    return body;
+  }
+
+  function pause(ms, signal) {
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(resolve, ms);
+      signal.addEventListener("abort", () => {
+        clearTimeout(timer);
+        reject(new DOMException("aborted", "AbortError"));
+      });
+    });
+  }
+
+  // Compose through a job: POST /api/jobs, then follow it, showing each stage.
   async function compose() {
     if (!state.file) return;
     clearError();
@@ -284,36 +357,41 @@
     const controller = new AbortController();
     state.controller = controller;
     const started = performance.now();
+    let stage = "queued";
+    let location = null;
     clearInterval(state.timer);
     const tick = () => {
       const seconds = Math.round((performance.now() - started) / 1000);
-      setStatus(`Composing… ${seconds} s`, true);
+      setStatus(`${STAGE_WORDS[stage] || stage}… ${seconds} s`, true);
     };
     tick();
     state.timer = setInterval(tick, 1000);
     try {
-      const response = await fetch("/api/compose", {
-        method: "POST",
-        body: buildForm(),
-        signal: controller.signal,
-      });
-      let body = null;
-      try {
-        body = await response.json();
-      } catch (_) {
-        body = null;
+      const job = await readJson(
+        await fetch("/api/jobs", { method: "POST", body: buildForm(), signal: controller.signal })
+      );
+      location = job.location;
+      let body = job;
+      while (body.status === "queued" || body.status === "running") {
+        await pause(150, controller.signal);
+        body = await readJson(await fetch(location, { signal: controller.signal }));
+        if (body.stage !== stage) {
+          stage = body.stage;
+          els.status.dataset.stage = stage;
+          tick();
+        }
       }
-      if (!response.ok) {
-        const message =
-          (body && body.error && body.error.message) || `The server answered ${response.status}.`;
-        throw new Error(message);
-      }
+      if (body.status === "failed") throw new Error(body.error.message);
+      if (body.status !== "done") throw new Error("The compose was cancelled.");
       if (controller !== state.controller) return;
       const seconds = ((performance.now() - started) / 1000).toFixed(1);
-      render(body);
-      setStatus(`Composed in ${seconds} s (seed ${body.seed}).`);
+      render(body.result);
+      setStatus(`Composed in ${seconds} s (seed ${body.result.seed}).`);
     } catch (error) {
-      if (error.name === "AbortError") return;
+      if (error.name === "AbortError") {
+        if (location) fetch(location, { method: "DELETE" }).catch(() => {});
+        return;
+      }
       setStatus("");
       const text = error instanceof TypeError ? "Cannot reach the server." : error.message;
       showError(text);
@@ -342,8 +420,10 @@
 
     els.summary.textContent =
       `${report.key}, ${report.tempo_bpm} bpm, ${report.time_signature}, ` +
-      `${report.duration_sec.toFixed(1)} s — ${emotion.top_category} ` +
-      `(valence ${signed(emotion.valence)}, arousal ${signed(emotion.arousal)}).`;
+      `${report.duration_sec.toFixed(1)} s`;
+    // The picture's mood and the music's answer in plain words (the numbers are on the plane).
+    const plain = (report.why && report.why[0]) || "";
+    els.plainWords.textContent = plain ? plain[0].toUpperCase() + plain.slice(1) + "." : "";
 
     renderAudio(report.files);
     renderDownloads(report.files);
@@ -558,6 +638,11 @@
       if (!response.ok) return;
       const options = await response.json();
       state.maxUploadBytes = options.max_upload_bytes;
+      state.defaultFormats = options.default_formats;
+      for (const mode of options.modes) els.mode.append(el("option", { value: mode, text: mode }));
+      for (const box of document.querySelectorAll("#extra-formats [data-format]")) {
+        box.closest(".field").hidden = !options.formats.includes(box.dataset.format);
+      }
       els.typeHint.textContent =
         `JPEG, PNG, WebP, GIF, TIFF, BMP, HEIC or AVIF, up to ${megabytes(options.max_upload_bytes)}`;
       els.style.replaceChildren();
