@@ -277,3 +277,39 @@ def test_key_mode_length_and_a_wav_download_reach_the_result(
     response = p.request.get(server + wav.get_attribute("href"))  # type: ignore[operator]
     assert response.status == 200 and response.body()[:4] == b"RIFF"
     assert errors == []
+
+
+def test_the_playhead_follows_the_music_over_the_piano_roll(
+    page: tuple[Page, list[str], list[str]],
+) -> None:
+    p, _requests, errors = page
+    p.click("#try-example")
+    _wait_for_result(p)
+    p.wait_for_function(
+        "() => { const i = document.getElementById('pianoroll');"
+        " return i.complete && i.naturalWidth > 0; }",
+        timeout=COMPOSE_TIMEOUT_MS,
+    )
+    p.wait_for_function(
+        "() => document.getElementById('player').readyState >= 1", timeout=COMPOSE_TIMEOUT_MS
+    )
+    lefts = []
+    for share in (0.0, 0.5):
+        p.evaluate(
+            "(share) => { const a = document.getElementById('player');"
+            " a.currentTime = share * a.duration; }",
+            share,
+        )
+        p.wait_for_function("() => !document.getElementById('player').seeking")
+        p.wait_for_function("() => !document.getElementById('playhead').hidden")
+        lefts.append(
+            p.evaluate(
+                "() => { const h = document.getElementById('playhead').getBoundingClientRect();"
+                " const r = document.getElementById('pianoroll').getBoundingClientRect();"
+                " return (h.left - r.left) / r.width; }"
+            )
+        )
+    # 72 px of 1200 is the plot's left edge; half the audio is past half the plot.
+    assert abs(lefts[0] - 72 / 1200) < 0.01, lefts
+    assert 0.45 < lefts[1] < 0.6, lefts
+    assert errors == []

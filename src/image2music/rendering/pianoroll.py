@@ -28,13 +28,15 @@ from image2music.rendering.colours import BACKGROUND, track_colours
 if TYPE_CHECKING:
     from image2music.types import PaletteColour, Score
 
-__all__ = ["HEIGHT_PX", "WIDTH_PX", "pianoroll_png"]
+__all__ = ["HEIGHT_PX", "PLOT_AREA_PX", "WIDTH_PX", "pianoroll_png"]
 
 #: Size of the picture, in pixels.
 WIDTH_PX, HEIGHT_PX = 1200, 520
 _MAX_CHORD_LABELS = 40
-#: The plot area: left, top, right, bottom, in pixels.
-_AREA = (72, 84, 1176, 416)
+#: The plot area: left, top, right, bottom, in pixels; time runs from left (0)
+#: to right (the score's end), so a player can draw a playhead over it.
+PLOT_AREA_PX = (72, 84, 1176, 416)
+_AREA = PLOT_AREA_PX
 _GRID, _TEXT, _AXIS = "#d0d0d0", "#333333", "#555555"
 
 

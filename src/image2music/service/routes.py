@@ -14,6 +14,7 @@ from fastapi.responses import FileResponse
 
 from image2music.errors import ConfigError
 from image2music.options import ComposeOptions, options_from, web_option_specs
+from image2music.rendering.pianoroll import HEIGHT_PX, PLOT_AREA_PX, WIDTH_PX
 from image2music.service.form_options import with_form_options
 from image2music.service.job_registry import Job, JobRegistry
 from image2music.service.jobs import BusyError, ComposeJobs, JobCancelledError
@@ -323,5 +324,6 @@ async def option_choices(request: Request) -> dict[str, Any]:
         "default_formats": list(state.formats),
         "image_types": sorted(set(ACCEPTED_TYPES.values())),
         "max_upload_bytes": state.settings.max_upload_bytes,
+        "pianoroll": {"width_px": WIDTH_PX, "height_px": HEIGHT_PX, "plot_px": list(PLOT_AREA_PX)},
         "result_ttl_sec": state.store.ttl_sec,
     }

@@ -32,6 +32,8 @@
     controller: null, // AbortController of the compose in flight
     maxUploadBytes: 20000000,
     defaultFormats: ["mid", "mp3", "musicxml", "png", "json"], // replaced by /api/options
+    roll: null, // the piano roll's size and plot area, from /api/options
+    scoreSeconds: 0, // where the piano roll's time axis ends
     timer: null,
     debounce: null,
     previewUrl: null,
@@ -78,6 +80,7 @@
     facts: $("facts"),
     chords: $("chords"),
     pianoroll: $("pianoroll"),
+    playhead: $("playhead"),
     why: $("why"),
     typeHint: $("type-hint"),
   };
@@ -406,6 +409,7 @@
   // ---------- showing the result ----------
 
   function render(report) {
+    state.scoreSeconds = report.duration_sec; // the piano roll's time axis (constant tempo)
     els.emptyNote.hidden = true;
     els.result.hidden = false;
     const emotion = report.emotion;
@@ -632,6 +636,32 @@
 
   // ---------- start ----------
 
+  // ---------- the playhead over the piano roll ----------
+
+  function movePlayhead() {
+    const roll = state.roll;
+    if (!roll || els.pianoroll.hidden || !state.scoreSeconds) {
+      els.playhead.hidden = true;
+      return;
+    }
+    const [left, top, right, bottom] = roll.plot_px;
+    const share = Math.min(1, els.player.currentTime / state.scoreSeconds);
+    els.playhead.style.left = `${((left + (right - left) * share) / roll.width_px) * 100}%`;
+    els.playhead.style.top = `${(top / roll.height_px) * 100}%`;
+    els.playhead.style.height = `${((bottom - top) / roll.height_px) * 100}%`;
+    els.playhead.hidden = false;
+  }
+
+  function followPlayer() {
+    movePlayhead();
+    if (!els.player.paused) requestAnimationFrame(followPlayer);
+  }
+
+  els.player.addEventListener("play", () => requestAnimationFrame(followPlayer));
+  for (const name of ["seeked", "timeupdate", "loadedmetadata"]) {
+    els.player.addEventListener(name, movePlayhead);
+  }
+
   async function loadOptions() {
     try {
       const response = await fetch("/api/options");
@@ -639,6 +669,7 @@
       const options = await response.json();
       state.maxUploadBytes = options.max_upload_bytes;
       state.defaultFormats = options.default_formats;
+      state.roll = options.pianoroll;
       for (const mode of options.modes) els.mode.append(el("option", { value: mode, text: mode }));
       for (const box of document.querySelectorAll("#extra-formats [data-format]")) {
         box.closest(".field").hidden = !options.formats.includes(box.dataset.format);
