@@ -33,6 +33,9 @@
     maxUploadBytes: 20000000,
     defaultFormats: ["mid", "mp3", "musicxml", "png", "json"], // replaced by /api/options
     roll: null, // the piano roll's size and plot area, from /api/options
+    takes: [], // every compose of this page: {number, seed, key, tempo, words, files, audio}
+    queue: [], // audio URLs still to play after the current one (back to back)
+    latestAudio: null, // the newest take's audio URL (the piano roll shows that take)
     scoreSeconds: 0, // where the piano roll's time axis ends
     timer: null,
     debounce: null,
@@ -64,6 +67,8 @@
     emptyNote: $("empty-note"),
     tryExample: $("try-example"),
     plainWords: $("plain-words"),
+    takes: $("takes"),
+    playPair: $("play-pair"),
     duration: $("duration"),
     key: $("key"),
     mode: $("mode"),
@@ -431,6 +436,7 @@
 
     renderAudio(report.files);
     renderDownloads(report.files);
+    addTake(report);
     renderPalette(report.image);
     renderSeen(report.image.content);
     renderPlane(emotion);
@@ -441,8 +447,14 @@
     renderWhy(report.why || []);
   }
 
+  // The first audio format of a result this browser can play, or undefined.
+  function playableFormat(files) {
+    return AUDIO_PREFERENCE.find((f) => files[f] && els.player.canPlayType(AUDIO_TYPES[f]));
+  }
+
   function renderAudio(files) {
-    const fmt = AUDIO_PREFERENCE.find((f) => files[f] && els.player.canPlayType(AUDIO_TYPES[f]));
+    const fmt = playableFormat(files);
+    state.latestAudio = fmt ? files[fmt] : null;
     if (!fmt) {
       els.player.removeAttribute("src");
       els.player.hidden = true;
@@ -636,11 +648,89 @@
 
   // ---------- start ----------
 
+  // ---------- takes ----------
+
+  function addTake(report) {
+    const take = {
+      number: state.takes.length + 1,
+      seed: report.seed,
+      key: report.key,
+      tempo: report.tempo_bpm,
+      words: (report.image && report.image.description) || "",
+      files: report.files,
+      audio: state.latestAudio,
+    };
+    state.takes.push(take);
+    const label = `Take ${take.number}: seed ${take.seed}, ${take.key}, ${take.tempo} bpm`;
+    const tick = el("input", { type: "checkbox", id: `take-${take.number}`, "data-take": String(take.number) });
+    tick.addEventListener("change", updatePairButton);
+    const play = el("button", { type: "button", class: "take-play", text: "Play" });
+    play.setAttribute("aria-label", `Play take ${take.number}`);
+    play.disabled = !take.audio;
+    play.addEventListener("click", () => playInOrder([take]));
+    const basis = el("button", { type: "button", class: "take-basis", text: "Start from this take" });
+    basis.setAttribute("aria-label", `Start from take ${take.number}`);
+    basis.addEventListener("click", () => {
+      els.seed.value = String(take.seed);
+      setStatus(`Seed ${take.seed} of take ${take.number} set: change an option to build on it.`);
+    });
+    const links = el("span", { class: "take-files" });
+    for (const [fmt, url] of Object.entries(take.files)) {
+      const link = el("a", { href: url, download: decodeURIComponent(url.split("/").pop()), text: fmt });
+      link.dataset.format = fmt;
+      links.append(link, " ");
+    }
+    const item = el(
+      "li",
+      { class: "take", "data-seed": String(take.seed) },
+      tick,
+      el("label", { for: `take-${take.number}`, text: label }),
+      el("span", { class: "take-words", text: take.words }),
+      play,
+      basis,
+      links
+    );
+    els.takes.prepend(item);
+    updatePairButton();
+  }
+
+  function tickedTakes() {
+    return [...els.takes.querySelectorAll("input[data-take]:checked")]
+      .map((box) => state.takes[Number(box.dataset.take) - 1])
+      .sort((a, b) => a.number - b.number);
+  }
+
+  function updatePairButton() {
+    const ticked = tickedTakes();
+    els.playPair.disabled = ticked.length !== 2 || !ticked.every((t) => t.audio);
+  }
+
+  function playInOrder(takes) {
+    const urls = takes.map((t) => t.audio).filter(Boolean);
+    if (!urls.length) return;
+    state.queue = urls.slice(1);
+    els.player.src = urls[0];
+    els.player.dataset.take = String(takes[0].number);
+    els.player.play().catch(() => {
+      /* refused without a gesture: the controls are there */
+    });
+  }
+
+  els.playPair.addEventListener("click", () => playInOrder(tickedTakes()));
+  els.player.addEventListener("ended", () => {
+    const next = state.queue.shift();
+    if (!next) return;
+    els.player.src = next;
+    els.player.dataset.take = String(state.takes.find((t) => t.audio === next).number);
+    els.player.play().catch(() => {});
+  });
+
   // ---------- the playhead over the piano roll ----------
 
   function movePlayhead() {
     const roll = state.roll;
-    if (!roll || els.pianoroll.hidden || !state.scoreSeconds) {
+    const latest = state.latestAudio && els.player.currentSrc.endsWith(state.latestAudio);
+    if (!roll || els.pianoroll.hidden || !state.scoreSeconds || !latest) {
       els.playhead.hidden = true;
       return;
     }
