@@ -73,7 +73,95 @@
     }
     const responses = Object.entries(op.responses || {}).map(([code, r]) => [code, r.description || ""]);
     if (responses.length) section.append(el("h3", "Responses"), table(["status", "meaning"], responses));
+    section.append(tryIt(method, path, op, spec));
     return section;
+  }
+
+  // The fields a request of an operation takes: path and query parameters, then the body's.
+  function fieldsOf(op, spec) {
+    const fields = (op.parameters || [])
+      .filter((p) => p.in === "path" || p.in === "query")
+      .map((p) => ({ name: p.name, where: p.in, type: typeOf(p.schema), required: !!p.required }));
+    const content = (op.requestBody && op.requestBody.content) || {};
+    for (const body of Object.values(content)) {
+      const schema = resolve(body.schema, spec);
+      const required = new Set(schema.required || []);
+      for (const [name, prop] of Object.entries(schema.properties || {})) {
+        fields.push({ name, where: "body", type: typeOf(prop), required: required.has(name) });
+      }
+    }
+    return fields;
+  }
+
+  let formCount = 0;
+
+  // "Try it": a form that sends the request to this server and shows the answer.
+  function tryIt(method, path, op, spec) {
+    const number = ++formCount;
+    const form = el("form", undefined, "try-it");
+    form.setAttribute("aria-label", `Try ${method.toUpperCase()} ${path}`);
+    form.dataset.operation = `${method.toUpperCase()} ${path}`;
+    form.append(el("h3", "Try it"));
+    const inputs = [];
+    for (const field of fieldsOf(op, spec)) {
+      const id = `try-${number}-${field.name}`;
+      const label = el("label", field.name + (field.required ? " (required)" : ""));
+      label.setAttribute("for", id);
+      const input = el("input");
+      input.id = id;
+      input.name = field.name;
+      input.type = field.type === "file" ? "file" : "text";
+      if (field.required) input.required = true;
+      input.dataset.where = field.where;
+      inputs.push(input);
+      const row = el("div", undefined, "try-field");
+      row.append(label, input);
+      form.append(row);
+    }
+    const send = el("button", `Send ${method.toUpperCase()}`);
+    send.type = "submit";
+    const output = el("pre", "", "try-output");
+    output.setAttribute("role", "status");
+    output.setAttribute("aria-live", "polite");
+    form.append(send, output);
+    form.addEventListener("submit", async (event) => {
+      event.preventDefault();
+      let url = path;
+      const query = new URLSearchParams();
+      const body = new FormData();
+      let hasBody = false;
+      for (const input of inputs) {
+        if (input.dataset.where === "path") {
+          url = url.replace(`{${input.name}}`, encodeURIComponent(input.value));
+        } else if (input.dataset.where === "query") {
+          if (input.value) query.append(input.name, input.value);
+        } else if (input.type === "file") {
+          if (input.files.length) {
+            body.append(input.name, input.files[0]);
+            hasBody = true;
+          }
+        } else if (input.value) {
+          body.append(input.name, input.value);
+          hasBody = true;
+        }
+      }
+      if ([...query].length) url += `?${query}`;
+      output.textContent = "Sending…";
+      try {
+        const init = { method: method.toUpperCase() };
+        if (hasBody || op.requestBody) init.body = body;
+        const response = await fetch(url, init);
+        const type = response.headers.get("content-type") || "";
+        let text;
+        if (type.includes("json")) text = JSON.stringify(await response.json(), null, 2);
+        else text = `(${type || "no content type"}, ${(await response.blob()).size} bytes)`;
+        if (text.length > 4000) text = text.slice(0, 4000) + "\n…";
+        output.textContent = `${response.status} ${response.statusText}\n${text}`;
+      } catch (error) {
+        output.textContent = `Cannot reach the server: ${error.message}`;
+      }
+    });
+    return form;
   }
 
   async function main() {
