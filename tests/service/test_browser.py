@@ -100,6 +100,15 @@ def page(browser: Browser, server: str) -> Iterator[tuple[Page, list[str], list[
     context.close()
 
 
+def _save_screenshot(p: Page, folder: Path, name: str) -> None:
+    """Take a full-page screenshot; with IMAGE2MUSIC_SAVE_SCREENSHOT=1 also into docs/."""
+    shot = folder / name
+    p.screenshot(path=str(shot), full_page=True)
+    assert shot.stat().st_size > 10_000
+    if os.environ.get("IMAGE2MUSIC_SAVE_SCREENSHOT", "") not in ("", "0"):
+        shutil.copyfile(shot, ROOT / "docs" / name)
+
+
 def _wait_for_result(p: Page) -> None:
     p.wait_for_selector("#result:not([hidden])", timeout=COMPOSE_TIMEOUT_MS)
     p.wait_for_function(
@@ -129,6 +138,7 @@ def test_upload_listen_and_take_another(
                    }).observe(document.getElementById('status'),
                               {attributes: true, childList: true, characterData: true}); }"""
     )
+    _save_screenshot(p, tmp_path, "screenshot-empty.png")  # the empty page, its example link
     p.set_input_files("#file-input", str(EXAMPLE))
     _wait_for_result(p)
     # The compose went through a job, and its stages were shown as it went.
@@ -187,11 +197,7 @@ def test_upload_listen_and_take_another(
         timeout=COMPOSE_TIMEOUT_MS,
     )
 
-    shot = tmp_path / "web.png"
-    p.screenshot(path=str(shot), full_page=True)
-    assert shot.stat().st_size > 10_000
-    if os.environ.get("IMAGE2MUSIC_SAVE_SCREENSHOT", "") not in ("", "0"):
-        shutil.copyfile(shot, ROOT / "docs" / "screenshot.png")
+    _save_screenshot(p, tmp_path, "screenshot.png")  # a result with two takes
 
     # Everything came from the app itself, and nothing went wrong in the page.
     outside = [u for u in requests if not u.startswith((server + "/", "data:", "blob:"))]
@@ -228,7 +234,7 @@ def test_keyboard_reaches_the_picker_and_the_controls(
     assert outline not in ("", "rgba(0, 0, 0, 0)")
 
 
-def test_api_reference_page(browser: Browser, server: str) -> None:
+def test_api_reference_page(browser: Browser, server: str, tmp_path: Path) -> None:
     context = browser.new_context()
     p = context.new_page()
     errors: list[str] = []
@@ -255,6 +261,7 @@ def test_api_reference_page(browser: Browser, server: str) -> None:
     compose.locator("button").click()
     compose.locator(".try-output").filter(has_text="200").wait_for(timeout=COMPOSE_TIMEOUT_MS)
     assert '"bars": 4' in compose.locator(".try-output").inner_text()
+    _save_screenshot(p, tmp_path, "screenshot-api.png")
     assert errors == [] or all("404" in e for e in errors)  # the console notes the 404 asked for
     context.close()
 
