@@ -90,33 +90,33 @@ def error_body(code: str, message: str) -> dict[str, Any]:
     return {"error": {"code": code, "message": text}}
 
 
+#: Error types the API describes, most specific first: (type, HTTP status, code).
+_DESCRIBED: tuple[tuple[type[Exception], int, str], ...] = (
+    (ImageError, 422, "bad_image"),
+    (ConfigError, 400, "bad_option"),
+    (MissingDependencyError, 501, "unavailable"),
+    (StoreFullError, 507, "storage_full"),
+    (JobCancelledError, 499, "client_gone"),
+    (BusyError, 503, "busy"),
+    (Image2MusicError, 500, "compose_failed"),
+    (ResultNotFoundError, 404, "not_found"),
+)
+
+
 def describe_error(exc: BaseException) -> tuple[int, str, str]:
     """The HTTP status, code and one-line message of an error (the table above).
 
     The same for a request's error and a job's (``GET /api/jobs/{id}``).
     """
     text = " ".join(str(exc).split())
-    found: tuple[int, str, str]
+    found: tuple[int, str, str] = (500, "internal", "internal error; see the server's log")
     if isinstance(exc, ApiError):
         found = (exc.status, exc.code, exc.message)
-    elif isinstance(exc, ImageError):
-        found = (422, "bad_image", text)
-    elif isinstance(exc, ConfigError):
-        found = (400, "bad_option", text)
-    elif isinstance(exc, MissingDependencyError):
-        found = (501, "unavailable", text)
-    elif isinstance(exc, StoreFullError):
-        found = (507, "storage_full", text)
-    elif isinstance(exc, JobCancelledError):
-        found = (499, "client_gone", text)
-    elif isinstance(exc, BusyError):
-        found = (503, "busy", text)
-    elif isinstance(exc, Image2MusicError):
-        found = (500, "compose_failed", text)
-    elif isinstance(exc, ResultNotFoundError):
-        found = (404, "not_found", text or "not found")
     else:
-        found = (500, "internal", "internal error; see the server's log")
+        for kind, status, code in _DESCRIBED:  # the first that fits: subclasses come first
+            if isinstance(exc, kind):
+                found = (status, code, text or code.replace("_", " "))
+                break
     status, code, message = found
     return status, code, error_body(code, message)["error"]["message"]
 
@@ -162,10 +162,8 @@ def install_error_handlers(app: FastAPI) -> None:
         _log.exception("unexpected error", exc_info=exc)
         return _json(500, "internal", "internal error; see the server's log")
 
-    for kind in (
-        ApiError, ImageError, ConfigError, MissingDependencyError, StoreFullError,
-        JobCancelledError, Image2MusicError, ResultNotFoundError, BusyError,
-    ):  # fmt: skip
+    handled: list[type[Exception]] = [ApiError, *(kind for kind, _, _ in _DESCRIBED)]
+    for kind in handled:
         app.add_exception_handler(kind, described)
     app.add_exception_handler(RequestValidationError, validation)
     app.add_exception_handler(StarletteHTTPException, http_error)

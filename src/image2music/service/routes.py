@@ -61,6 +61,16 @@ class ServiceState:
 
 router = APIRouter(prefix="/api")
 
+#: The form's picture and formats fields, the same in /api/compose and /api/jobs.
+PictureField = Annotated[
+    UploadFile | None,
+    File(description="The picture: JPEG, PNG, WebP, GIF, TIFF, BMP, HEIC, AVIF"),
+]
+FormatsField = Annotated[
+    str | None,
+    Form(description="Comma-separated output formats (default: the server's web formats)"),
+]
+
 _ERRORS: dict[int | str, dict[str, Any]] = {
     status: {
         "description": text,
@@ -93,14 +103,8 @@ def _state(request: Request) -> ServiceState:
 @with_form_options
 async def compose_route(
     request: Request,
-    image: Annotated[
-        UploadFile | None,
-        File(description="The picture: JPEG, PNG, WebP, GIF, TIFF, BMP, HEIC, AVIF"),
-    ] = None,
-    formats: Annotated[
-        str | None,
-        Form(description="Comma-separated output formats (default: the server's web formats)"),
-    ] = None,
+    image: PictureField = None,
+    formats: FormatsField = None,
     **option_values: Any,
 ) -> dict[str, Any]:
     """Compose music for the uploaded picture and keep its files for a while.
@@ -154,14 +158,8 @@ def _result_body(
 async def start_job_route(
     request: Request,
     response: Response,
-    image: Annotated[
-        UploadFile | None,
-        File(description="The picture: JPEG, PNG, WebP, GIF, TIFF, BMP, HEIC, AVIF"),
-    ] = None,
-    formats: Annotated[
-        str | None,
-        Form(description="Comma-separated output formats (default: the server's web formats)"),
-    ] = None,
+    image: PictureField = None,
+    formats: FormatsField = None,
     **option_values: Any,
 ) -> dict[str, Any]:
     """Take the same form as `POST /api/compose`, answer 202 at once with the job.
