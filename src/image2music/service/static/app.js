@@ -669,7 +669,7 @@
     play.disabled = !take.audio;
     play.addEventListener("click", () => playInOrder([take]));
     const basis = el("button", { type: "button", class: "take-basis", text: "Start from this take" });
-    basis.setAttribute("aria-label", `Start from take ${take.number}`);
+    basis.setAttribute("aria-label", `Start from this take: take ${take.number}`);
     basis.addEventListener("click", () => {
       els.seed.value = String(take.seed);
       setStatus(`Seed ${take.seed} of take ${take.number} set: change an option to build on it.`);
