@@ -130,6 +130,10 @@ class _Font:
 
 _FONTS: dict[tuple[str, int, int], _Font] = {}
 _FONTS_LOCK = threading.Lock()
+#: Held while any synthesiser selects or drops presets of a shared soundfont:
+#: FluidSynth counts a preset's users without a lock of its own across
+#: synthesisers, and a miscount would free samples another one still plays.
+_SELECT_LOCK = threading.Lock()
 
 
 def _key(soundfont: Path) -> tuple[str, int, int]:
@@ -200,9 +204,10 @@ def _keep(lib: Any, font: _Font, presets: set[tuple[int, int]]) -> None:
             else:
                 channel = font.kept.pop(next(iter(font.kept)))
             bank, program = preset
-            selected = lib.fluid_synth_program_select(
-                font.synth, channel, font.font_id, bank, program
-            )
+            with _SELECT_LOCK:
+                selected = lib.fluid_synth_program_select(
+                    font.synth, channel, font.font_id, bank, program
+                )
             if selected == 0:
                 font.kept[preset] = channel
 
@@ -384,29 +389,40 @@ class _Player:
         self.settings, self.handle = _new_synth(lib, settings)
         self.added = False
         try:
-            # Channel 9 is the drum channel only for a piece that plays it (below).
-            lib.fluid_synth_set_channel_type(self.handle, _DRUM_CHANNEL, _CHANNEL_TYPE_MELODIC)
-            # A synthesiser selects every channel's program when a soundfont
-            # is added: the piece's own, set first, so no other preset (the
-            # piano on every channel by default) has its samples loaded.
-            first = _first_programs(timeline)
-            fallback = next(iter(first.values()), 0)  # a melodic program the piece plays
-            for channel in range(_MIDI_CHANNELS):
-                melodic = channel != _DRUM_CHANNEL and channel in first
-                program = first[channel] if melodic else fallback
-                lib.fluid_synth_program_change(self.handle, channel, program)
-            if lib.fluid_synth_add_sfont(self.handle, font.sfont) < 0:
-                raise OutputError(f"FluidSynth cannot use the soundfont {soundfont}")
-            self.added = True
-            if any(kind == "noteon" and args[0] == _DRUM_CHANNEL for _, kind, args in timeline):
-                lib.fluid_synth_set_channel_type(self.handle, _DRUM_CHANNEL, _CHANNEL_TYPE_DRUM)
-                kits = (a[1] for _, k, a in timeline if k == "program_change" and a[0] == 9)
-                kit = next(kits, 0)
-                lib.fluid_synth_program_change(self.handle, _DRUM_CHANNEL, kit)  # bank 128
+            with _SELECT_LOCK:
+                self._select(lib, font, soundfont, timeline)
             _set_effects(lib, self.handle, reverb, chorus)
         except BaseException:
             self.close()
             raise
+
+    def _select(
+        self,
+        lib: Any,
+        font: _Font,
+        soundfont: Path,
+        timeline: list[tuple[int, str, tuple[int, ...]]],
+    ) -> None:
+        """Set the piece's programs, add the soundfont, make channel 9 drums if played."""
+        # Channel 9 is the drum channel only for a piece that plays it (below).
+        lib.fluid_synth_set_channel_type(self.handle, _DRUM_CHANNEL, _CHANNEL_TYPE_MELODIC)
+        # A synthesiser selects every channel's program when a soundfont
+        # is added: the piece's own, set first, so no other preset (the
+        # piano on every channel by default) has its samples loaded.
+        first = _first_programs(timeline)
+        fallback = next(iter(first.values()), 0)  # a melodic program the piece plays
+        for channel in range(_MIDI_CHANNELS):
+            melodic = channel != _DRUM_CHANNEL and channel in first
+            program = first[channel] if melodic else fallback
+            lib.fluid_synth_program_change(self.handle, channel, program)
+        if lib.fluid_synth_add_sfont(self.handle, font.sfont) < 0:
+            raise OutputError(f"FluidSynth cannot use the soundfont {soundfont}")
+        self.added = True
+        if any(kind == "noteon" and args[0] == _DRUM_CHANNEL for _, kind, args in timeline):
+            lib.fluid_synth_set_channel_type(self.handle, _DRUM_CHANNEL, _CHANNEL_TYPE_DRUM)
+            kits = (a[1] for _, k, a in timeline if k == "program_change" and a[0] == 9)
+            kit = next(kits, 0)
+            lib.fluid_synth_program_change(self.handle, _DRUM_CHANNEL, kit)  # bank 128
 
     def __enter__(self) -> _Player:
         return self
@@ -416,7 +432,8 @@ class _Player:
 
     def close(self) -> None:
         if self.added:
-            self.lib.fluid_synth_remove_sfont(self.handle, self.font.sfont)
+            with _SELECT_LOCK:
+                self.lib.fluid_synth_remove_sfont(self.handle, self.font.sfont)
             self.added = False
         if self.handle:
             self.lib.delete_fluid_synth(self.handle)
@@ -453,7 +470,11 @@ class _Player:
             while position < end:
                 while index < len(timeline) and timeline[index][0] <= position:
                     _, kind, args = timeline[index]
-                    calls[kind](handle, *args)  # an unknown program or note: FluidSynth ignores it
+                    if kind == "program_change":  # selects a preset of the shared soundfont
+                        with _SELECT_LOCK:
+                            calls[kind](handle, *args)
+                    else:
+                        calls[kind](handle, *args)  # an unknown note: FluidSynth ignores it
                     index += 1
                 upto = min(end, timeline[index][0]) if index < len(timeline) else end
                 at = base + (position - start) * 8  # two float32 a frame
