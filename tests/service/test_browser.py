@@ -10,6 +10,7 @@ the app runs under uvicorn on loopback in a background thread. With
 
 from __future__ import annotations
 
+import io
 import os
 import shutil
 import socket
@@ -260,7 +261,7 @@ def test_api_reference_page(browser: Browser, server: str, tmp_path: Path) -> No
     compose.locator("input[name='bars']").fill("4")
     compose.locator("button").click()
     compose.locator(".try-output").filter(has_text="200").wait_for(timeout=COMPOSE_TIMEOUT_MS)
-    assert '/photo.mid' in compose.locator(".try-output").inner_text()
+    assert "/photo.mid" in compose.locator(".try-output").inner_text()
     _save_screenshot(p, tmp_path, "screenshot-api.png")
     assert errors == [] or all("404" in e for e in errors)  # the console notes the 404 asked for
     context.close()
@@ -399,4 +400,32 @@ def test_takes_are_listed_playable_and_can_be_played_back_to_back(
     assert not p.is_disabled("#play-pair")
     p.click("button[aria-label='Start from this take: take 1']")
     assert p.input_value("#seed") == seeds[1]  # the list is newest first: take 1 is last
+    assert errors == []
+
+
+def test_several_pictures_make_one_piece_in_the_order_given(
+    page: tuple[Page, list[str], list[str]],
+) -> None:
+    from PIL import Image
+
+    p, _requests, errors = page
+    files: list[FilePayload] = []
+    for i, colour in enumerate(((230, 190, 60), (30, 40, 90), (120, 200, 140))):
+        buffer = io.BytesIO()
+        Image.new("RGB", (96, 64), colour).save(buffer, "PNG")
+        files.append({"name": f"p{i}.png", "mimeType": "image/png", "buffer": buffer.getvalue()})
+    p.fill("#duration", "15")
+    p.set_input_files("#files-input", files=files)
+    p.wait_for_function("() => document.querySelectorAll('#media-list li').length === 3")
+    p.click("button[aria-label='Move up: p2.png']")  # now p0, p2, p1
+    p.wait_for_function(
+        "() => document.querySelectorAll('#sections li').length === 3"
+        " && document.querySelector('#sections li').textContent.includes('p0.png')"
+        " && document.querySelectorAll('#sections li')[1].textContent.includes('p2.png')",
+        timeout=COMPOSE_TIMEOUT_MS,
+    )
+    order = p.evaluate(
+        "() => [...document.querySelectorAll('#sections li')].map((li) => li.textContent)"
+    )
+    assert ["p0.png" in order[0], "p2.png" in order[1], "p1.png" in order[2]] == [True] * 3
     assert errors == []

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -115,3 +116,50 @@ def test_a_failed_job_carries_the_api_error_and_bad_input_fails_at_once(
     assert body["status"] == "failed"
     assert body["error"] == {"code": "compose_failed", "message": "the harmony network gave up"}
     assert client.get("/api/jobs/nosuchjobnosuchjob0000").status_code == 404
+
+
+def test_a_sequence_of_pictures_is_one_piece_with_a_section_each(
+    make_client: Callable[..., TestClient],
+) -> None:
+    client = make_client()
+    pictures = [
+        ("images", (f"p{i}.png", png_bytes(colour=(40 + 90 * i, 120, 200 - 80 * i)), "image/png"))
+        for i in range(3)
+    ]
+    started = client.post("/api/jobs", files=pictures, data={"duration": "18"})
+    assert started.status_code == 202, started.text
+    body, _ = _follow(client, started.json()["location"])
+    assert body["status"] == "done", body
+    result = body["result"]
+    sources = [s["source"] for s in result["sections"]]
+    assert [s.split("(")[-1].rstrip(")") for s in sources] == ["p0.png", "p1.png", "p2.png"]
+    assert abs(result["duration_sec"] - 18.0) < 0.3
+    one = client.post("/api/jobs", files=pictures[:1], data={"bars": "4"})  # a sequence needs two
+    assert one.status_code == 400 and "2 to 64" in one.json()["error"]["message"]
+
+
+def test_a_video_clip_gets_a_soundtrack_and_the_muxed_clip(
+    make_client: Callable[..., TestClient], three_scenes: Path
+) -> None:
+    clip = three_scenes
+    client = make_client()
+    started = client.post(
+        "/api/jobs", files={"video": ("clip.mp4", clip.read_bytes(), "video/mp4")}, data={}
+    )
+    assert started.status_code == 202, started.text
+    body, _ = _follow(client, started.json()["location"], timeout=180)
+    assert body["status"] == "done", body
+    result = body["result"]
+    assert "mp4" in result["files"] and result["video"]
+    mp4 = client.get(result["files"]["mp4"])
+    assert mp4.status_code == 200 and mp4.content[4:8] == b"ftyp"
+    junk = client.post("/api/jobs", files={"video": ("x.mp4", b"not a video", "video/mp4")})
+    assert junk.status_code == 415
+    both = client.post(
+        "/api/jobs",
+        files={
+            "video": ("clip.mp4", clip.read_bytes(), "video/mp4"),
+            "image": ("a.png", png_bytes(), "image/png"),
+        },
+    )
+    assert both.status_code == 400

@@ -36,16 +36,15 @@ def test_worker_processes_compose_the_same_music_as_threads(
 def test_a_flagged_job_stops_and_leaves_nothing(tmp_path: Path) -> None:
     from image2music.service import jobs
 
+    picture = jobs.ComposeInput("picture", (("a.png", png_bytes()),))
     flags = bytearray(2)
     flags[1] = 1
     saved, jobs._FLAGS = jobs._FLAGS, flags
     try:
         with pytest.raises(jobs.JobCancelledError):
-            jobs.compose_in_worker(
-                png_bytes(), "a.png", ComposeOptions(bars=4), ("mid",), tmp_path, 1
-            )
+            jobs.compose_in_worker(picture, ComposeOptions(bars=4), ("mid",), tmp_path, 1)
         result_id, files, report = jobs.compose_in_worker(
-            png_bytes(), "a.png", ComposeOptions(bars=4), ("mid",), tmp_path, 0
+            picture, ComposeOptions(bars=4), ("mid",), tmp_path, 0
         )
     finally:
         jobs._FLAGS = saved

@@ -28,15 +28,20 @@ import os
 import threading
 from collections.abc import Callable
 from concurrent.futures import Executor, Future, ProcessPoolExecutor, ThreadPoolExecutor
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from image2music.options import ComposeOptions
 from image2music.service.results import ResultStore, StoredResult, stage_result
 
+if TYPE_CHECKING:
+    from image2music.composition import Composition
+
 __all__ = [
     "JOB_STAGES",
     "BusyError",
+    "ComposeInput",
     "ComposeJobs",
     "JobCancelledError",
     "StageBoard",
@@ -87,6 +92,47 @@ class StageBoard:
             self._read = None
 
 
+@dataclass(frozen=True)
+class ComposeInput:
+    """What a compose is made from: one picture, a sequence of pictures, or a video clip.
+
+    Attributes:
+        kind: ``"picture"``, ``"sequence"`` or ``"video"``.
+        files: ``(name, bytes)`` of each file, in order.
+    """
+
+    kind: str
+    files: tuple[tuple[str, bytes], ...]
+
+    @property
+    def name(self) -> str:
+        """Names the result's files: the picture's or clip's, or the first picture's."""
+        return self.files[0][0]
+
+
+def compose_input(
+    given: ComposeInput, options: ComposeOptions, progress: Callable[..., None]
+) -> Composition:
+    """Compose a picture, a sequence (a section per picture) or a soundtrack for a clip."""
+    if given.kind == "video":
+        from image2music.video import compose_video
+
+        name, data = given.files[0]
+        return compose_video(data, options, name=name, progress=progress)
+    pictures = []
+    for name, data in given.files:
+        picture = io.BytesIO(data)
+        picture.name = name  # the report and errors name it
+        pictures.append(picture)
+    if given.kind == "sequence":
+        from image2music.sequence import compose_sequence
+
+        return compose_sequence(pictures, options, progress=progress)
+    from image2music.pipeline import compose
+
+    return compose(pictures[0], options, progress=progress)
+
+
 class BusyError(RuntimeError):
     """Too many composes are already waiting."""
 
@@ -96,8 +142,7 @@ class JobCancelledError(Exception):
 
 
 def compose_and_store(
-    data: bytes,
-    name: str,
+    given: ComposeInput,
     options: ComposeOptions,
     formats: tuple[str, ...],
     store: ResultStore,
@@ -107,8 +152,7 @@ def compose_and_store(
     """Compose a picture and save its files (runs in a worker thread).
 
     Args:
-        data: The picture's bytes.
-        name: The picture's file name (its stem names the files and the title).
+        given: The picture(s) or clip (the first name gives the files' stem and the title).
         options: Validated options.
         formats: Formats to write.
         store: Where to save them.
@@ -124,7 +168,6 @@ def compose_and_store(
         Image2MusicError: If a stage or writing fails.
         JobCancelledError: If ``cancelled`` was set.
     """
-    from image2music.pipeline import compose
 
     def check(_stage: str = "", index: int = -1, _total: int = 0) -> None:
         if cancelled is not None and cancelled.is_set():
@@ -133,11 +176,9 @@ def compose_and_store(
             board.set(index + 1)
 
     check()
-    picture = io.BytesIO(data)
-    picture.name = name  # the report and errors name it
-    composition = compose(picture, options, progress=check)
+    composition = compose_input(given, options, check)
     check("files", _FILES - 1)
-    stored = store.save(composition, formats, name=name)
+    stored = store.save(composition, formats, name=given.name)
     if cancelled is not None and cancelled.is_set():
         store.delete(stored.id)
         check()
@@ -188,8 +229,7 @@ def _ready() -> None:
 
 
 def compose_in_worker(
-    data: bytes,
-    name: str,
+    given: ComposeInput,
     options: ComposeOptions,
     formats: tuple[str, ...],
     root: Path,
@@ -205,8 +245,6 @@ def compose_in_worker(
     """
     import shutil
 
-    from image2music.pipeline import compose
-
     def check(_stage: str = "", index: int = -1, _total: int = 0) -> None:
         if _FLAGS is not None and _FLAGS[slot]:
             raise JobCancelledError("the client went away")
@@ -214,11 +252,9 @@ def compose_in_worker(
             _STAGES[slot] = index + 1
 
     check()
-    picture = io.BytesIO(data)
-    picture.name = name
-    composition = compose(picture, options, progress=check)
+    composition = compose_input(given, options, check)
     check("files", _FILES - 1)
-    result_id, files = stage_result(root, composition, formats, name)
+    result_id, files = stage_result(root, composition, formats, given.name)
     if _FLAGS is not None and _FLAGS[slot]:
         shutil.rmtree(root / result_id, ignore_errors=True)
         check()
@@ -310,8 +346,7 @@ class ComposeJobs:
 
     async def compose(
         self,
-        data: bytes,
-        name: str,
+        given: ComposeInput,
         options: ComposeOptions,
         formats: tuple[str, ...],
         store: ResultStore,
@@ -331,7 +366,7 @@ class ComposeJobs:
 
         if not self.processes:
             job = functools.partial(
-                compose_and_store, data, name, options, formats, store, cancelled, board
+                compose_and_store, given, options, formats, store, cancelled, board
             )
             return await self.run(job)
         with self._lock:
@@ -349,7 +384,7 @@ class ComposeJobs:
             with self._lock:
                 self._free.append(slot)
 
-        work = functools.partial(compose_in_worker, data, name, options, formats, store.root, slot)
+        work = functools.partial(compose_in_worker, given, options, formats, store.root, slot)
         try:
             result_id, files, report = await self.run(work, on_done=release)
         except asyncio.CancelledError:

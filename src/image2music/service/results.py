@@ -42,7 +42,7 @@ __all__ = [
 ID_PATTERN = re.compile(r"[A-Za-z0-9_-]{22}")
 #: Shape of a result file name: a plain stem and a known extension.
 FILE_PATTERN = re.compile(
-    r"[A-Za-z0-9][A-Za-z0-9_-]{0,63}\.(?:mid|wav|flac|ogg|mp3|musicxml|png|json)"
+    r"[A-Za-z0-9][A-Za-z0-9_-]{0,63}\.(?:mid|wav|flac|ogg|mp3|musicxml|png|json|mp4)"
 )
 
 _TMP_PREFIX = ".tmp-"

@@ -15,12 +15,13 @@ from fastapi.responses import FileResponse
 from image2music.errors import ConfigError
 from image2music.options import ComposeOptions, options_from, web_option_specs
 from image2music.rendering.pianoroll import HEIGHT_PX, PLOT_AREA_PX, WIDTH_PX
+from image2music.service.errors import ApiError
 from image2music.service.form_options import with_form_options
 from image2music.service.job_registry import Job, JobRegistry
-from image2music.service.jobs import BusyError, ComposeJobs, JobCancelledError
+from image2music.service.jobs import BusyError, ComposeInput, ComposeJobs, JobCancelledError
 from image2music.service.results import ResultStore, StoredResult
 from image2music.service.settings import ServiceSettings
-from image2music.service.uploads import ACCEPTED_TYPES, read_upload
+from image2music.service.uploads import ACCEPTED_TYPES, read_upload, read_video_upload
 from image2music.version import __version__
 
 __all__ = ["MEDIA_TYPES", "ServiceState", "router"]
@@ -37,6 +38,7 @@ MEDIA_TYPES: dict[str, str] = {
     "musicxml": "application/vnd.recordare.musicxml+xml",
     "png": "image/png",
     "json": "application/json",
+    "mp4": "video/mp4",
 }
 
 
@@ -60,6 +62,9 @@ class ServiceState:
 
 
 router = APIRouter(prefix="/api")
+
+#: The pictures of a sequence together may be this many times one upload's limit.
+_SEQUENCE_BYTES_FACTOR = 5
 
 #: The form's picture and formats fields, the same in /api/compose and /api/jobs.
 PictureField = Annotated[
@@ -113,25 +118,64 @@ async def compose_route(
     `image2music compose`. Returns the JSON report (`docs/report.md`) with
     `id`, `files` (format -> URL of the file) and `expires_at`.
     """
-    state, data, name, options, fmts = await _prepare(request, image, formats, option_values)
+    state, given, options, fmts = await _prepare(request, image, formats, option_values)
     cancelled = threading.Event()
-    work = state.jobs.compose(data, name, options, fmts, state.store, cancelled)
+    work = state.jobs.compose(given, options, fmts, state.store, cancelled)
     stored, report = await _unless_client_leaves(request, work, cancelled)
     return _result_body(request, state, stored, report)
 
 
 async def _prepare(
-    request: Request, image: UploadFile | None, formats: str | None, option_values: dict[str, Any]
-) -> tuple[ServiceState, bytes, str, ComposeOptions, tuple[str, ...]]:
-    """Check a compose request: its options, formats and picture (raises the API's errors)."""
+    request: Request,
+    image: UploadFile | None,
+    formats: str | None,
+    option_values: dict[str, Any],
+    *,
+    images: list[UploadFile] | None = None,
+    video: UploadFile | None = None,
+) -> tuple[ServiceState, ComposeInput, ComposeOptions, tuple[str, ...]]:
+    """Check a compose request: its options, formats and files (raises the API's errors).
+
+    One picture in ``image``, two or more in ``images`` (a sequence), or a
+    clip in ``video``; a clip's result also has ``mp4`` (the clip with its
+    soundtrack).
+    """
     state = _state(request)
     settings = state.settings
     _check_lengths({**option_values, "formats": formats}, settings.max_option_chars)
     options = replace(options_from(option_values, adapter="web"), soundfont=settings.soundfont)
+    given_count = sum(x is not None and x != [] for x in (image, images, video))
+    if given_count > 1:
+        raise ConfigError("send one picture in 'image', pictures in 'images' or a clip in 'video'")
     fmts = _formats(formats, state.formats)
-    data, name, _kind = await read_upload(image, settings.max_upload_bytes, settings.max_pixels)
+    given: ComposeInput
+    if video is not None:
+        if options.duration_sec is not None:
+            raise ConfigError("a clip sets the length: leave 'duration' out")
+        data, name = await read_video_upload(video, settings.max_upload_bytes)
+        given = ComposeInput("video", ((name, data),))
+        fmts = (*fmts, "mp4") if "mp4" not in fmts else fmts
+    elif images:
+        from image2music.sequence import MAX_PICTURES
+
+        if not 2 <= len(images) <= MAX_PICTURES:
+            raise ConfigError(f"a sequence takes 2 to {MAX_PICTURES} pictures, got {len(images)}")
+        files = []
+        total = 0
+        for upload in images:
+            data, name, _kind = await read_upload(
+                upload, settings.max_upload_bytes, settings.max_pixels
+            )
+            total += len(data)
+            if total > _SEQUENCE_BYTES_FACTOR * settings.max_upload_bytes:
+                raise ApiError(413, "too_large", "the pictures together are too large")
+            files.append((name, data))
+        given = ComposeInput("sequence", tuple(files))
+    else:
+        data, name, _kind = await read_upload(image, settings.max_upload_bytes, settings.max_pixels)
+        given = ComposeInput("picture", ((name, data),))
     await asyncio.to_thread(state.store.check_room)
-    return state, data, name, options, fmts
+    return state, given, options, fmts
 
 
 def _result_body(
@@ -160,21 +204,35 @@ async def start_job_route(
     response: Response,
     image: PictureField = None,
     formats: FormatsField = None,
+    images: Annotated[
+        list[UploadFile] | None,
+        File(description="Two or more pictures, in order: one piece, a section per picture"),
+    ] = None,
+    video: Annotated[
+        UploadFile | None,
+        File(description="A video clip (MP4, MOV, WebM, MKV, AVI, GIF): its soundtrack"),
+    ] = None,
     **option_values: Any,
 ) -> dict[str, Any]:
     """Take the same form as `POST /api/compose`, answer 202 at once with the job.
+
+    Besides one picture in `image`, a job takes two or more pictures in
+    `images` (one piece, a section per picture, in order) or a clip in `video`
+    (a soundtrack as long as the clip; its result adds `mp4`, the clip with it).
 
     Follow it with `GET /api/jobs/{id}` (its `Location`): `status` (queued,
     running, done, failed, cancelled), `stage`, `progress` in [0, 1], then
     `result` (the body `/api/compose` answers) or `error`. `DELETE` cancels it.
     """
-    state, data, name, options, fmts = await _prepare(request, image, formats, option_values)
+    state, given, options, fmts = await _prepare(
+        request, image, formats, option_values, images=images, video=video
+    )
     if state.jobs.in_flight >= state.jobs.workers + state.jobs.max_pending:
         raise BusyError("the server is busy; try again in a minute")
 
     async def work(job: Job) -> dict[str, Any]:
         stored, report = await state.jobs.compose(
-            data, name, options, fmts, state.store, job.cancelled, job.board
+            given, options, fmts, state.store, job.cancelled, job.board
         )
         return _result_body(request, state, stored, report)
 

@@ -16,7 +16,28 @@ from image2music.vision.loading import picture_size, sniff_format
 if TYPE_CHECKING:
     from fastapi import UploadFile
 
-__all__ = ["ACCEPTED_TYPES", "describe_size", "read_upload"]
+__all__ = ["ACCEPTED_TYPES", "VIDEO_TYPES", "describe_size", "read_upload", "read_video_upload"]
+
+#: Video containers accepted, recognised by their first bytes: name -> test.
+VIDEO_TYPES: dict[str, str] = {
+    "MP4/MOV": "an ISO media file ('ftyp' at byte 4)",
+    "WebM/MKV": "a Matroska file (EBML header)",
+    "AVI": "a RIFF AVI file",
+    "GIF": "an animated GIF",
+}
+
+
+def _video_kind(data: bytes) -> str | None:
+    if data[4:8] == b"ftyp":
+        return "MP4/MOV"
+    if data[:4] == b"\x1a\x45\xdf\xa3":
+        return "WebM/MKV"
+    if data[:4] == b"RIFF" and data[8:12] == b"AVI ":
+        return "AVI"
+    if data[:6] in (b"GIF87a", b"GIF89a"):
+        return "GIF"
+    return None
+
 
 #: Picture types accepted, as ``sniff_format`` names them, with their MIME types.
 ACCEPTED_TYPES: dict[str, str] = {
@@ -90,3 +111,29 @@ async def read_upload(
             f"the limit is {max_pixels / 1e6:.1f} million",
         )
     return data, name, kind
+
+
+async def read_video_upload(upload: UploadFile, max_bytes: int) -> tuple[bytes, str]:
+    """Read an uploaded video clip and check its size and container by its first bytes.
+
+    Returns:
+        The bytes and a safe file name.
+
+    Raises:
+        ApiError: 400 for an empty file, 413 when too large, 415 when it is
+            not one of :data:`VIDEO_TYPES` (a corrupt clip fails later, 422).
+    """
+    data = await upload.read(max_bytes + 1)
+    if len(data) > max_bytes:
+        raise ApiError(
+            413, "too_large", f"the video is larger than the limit of {describe_size(max_bytes)}"
+        )
+    if not data:
+        raise ApiError(400, "empty_file", "the video is empty (0 bytes)")
+    if _video_kind(data) is None:
+        raise ApiError(
+            415,
+            "unsupported_type",
+            "this file is not a video of a supported type; send MP4, MOV, WebM, MKV, AVI or GIF",
+        )
+    return data, _clean_name(upload.filename)

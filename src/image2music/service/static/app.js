@@ -14,6 +14,7 @@
     musicxml: "MusicXML lead sheet",
     png: "Piano roll (PNG)",
     json: "Report (JSON)",
+    mp4: "Video with the music (MP4)",
   };
   const AUDIO_TYPES = { mp3: "audio/mpeg", ogg: "audio/ogg", wav: "audio/wav", flac: "audio/flac" };
   const QUADRANTS = [
@@ -36,6 +37,7 @@
     takes: [], // every compose of this page: {number, seed, key, tempo, words, files, audio}
     queue: [], // audio URLs still to play after the current one (back to back)
     latestAudio: null, // the newest take's audio URL (the piano roll shows that take)
+    media: null, // {kind: "sequence" | "video", files: [File]} instead of one picture
     scoreSeconds: 0, // where the piano roll's time axis ends
     timer: null,
     debounce: null,
@@ -45,6 +47,9 @@
   const els = {
     drop: $("drop-zone"),
     input: $("file-input"),
+    filesInput: $("files-input"),
+    mediaList: $("media-list"),
+    sections: $("sections"),
     previewFigure: $("preview-figure"),
     preview: $("preview"),
     previewName: $("preview-name"),
@@ -156,6 +161,8 @@
       showError(`The picture is larger than the limit of ${megabytes(state.maxUploadBytes)}.`);
       return;
     }
+    state.media = null;
+    renderMediaList();
     state.file = file;
     state.fileName = name || file.name || "pasted-image.png";
     state.pictureMood = null;
@@ -179,6 +186,76 @@
     const file = els.input.files && els.input.files[0];
     if (file) choosePicture(file, file.name);
   });
+
+  // ---------- several pictures, or a video ----------
+
+  const isVideo = (file) =>
+    file.type.startsWith("video/") || /\.(mp4|mov|m4v|webm|mkv|avi)$/i.test(file.name);
+
+  els.filesInput.addEventListener("change", () => {
+    const files = [...(els.filesInput.files || [])];
+    if (!files.length) return;
+    clearError();
+    if (files.length === 1 && !isVideo(files[0])) {
+      state.media = null;
+      renderMediaList();
+      choosePicture(files[0], files[0].name);
+      return;
+    }
+    if (files.some(isVideo) && files.length > 1) {
+      showError("Choose one video clip, or several pictures, not both.");
+      return;
+    }
+    state.media = { kind: isVideo(files[0]) ? "video" : "sequence", files };
+    state.file = files[0];
+    state.fileName = files[0].name;
+    els.previewFigure.hidden = true;
+    els.composeButton.disabled = false;
+    els.anotherTake.disabled = false;
+    renderMediaList();
+    compose();
+  });
+
+  function renderMediaList() {
+    els.mediaList.replaceChildren();
+    const media = state.media;
+    els.mediaList.hidden = !media;
+    if (!media) return;
+    media.files.forEach((file, index) => {
+      const item = el("li", { "data-name": file.name }, el("span", { text: file.name }));
+      if (media.kind === "sequence") {
+        for (const [text, step] of [["Move up", -1], ["Move down", 1]]) {
+          const button = el("button", { type: "button", class: "small", text });
+          button.setAttribute("aria-label", `${text}: ${file.name}`);
+          button.disabled = index + step < 0 || index + step >= media.files.length;
+          button.addEventListener("click", () => {
+            const files = media.files;
+            [files[index], files[index + step]] = [files[index + step], files[index]];
+            renderMediaList();
+            scheduleCompose(0);
+          });
+          item.append(button);
+        }
+      }
+      els.mediaList.append(item);
+    });
+  }
+
+  function renderSections(report) {
+    els.sections.replaceChildren();
+    const sections = report.sections || [];
+    els.sections.hidden = sections.length === 0;
+    const total = report.duration_sec || 1;
+    for (const section of sections) {
+      const share = ((section.end_sec - section.start_sec) / total) * 100;
+      const text =
+        `${section.source}: ${section.start_sec.toFixed(1)}–${section.end_sec.toFixed(1)} s, ` +
+        `${section.key}, ${Math.round(section.tempo_bpm)} bpm`;
+      const item = el("li", { class: "section", title: text }, el("span", { text }));
+      item.style.flexBasis = `${share}%`;
+      els.sections.append(item);
+    }
+  }
 
   for (const type of ["dragenter", "dragover"]) {
     els.drop.addEventListener(type, (event) => {
@@ -291,9 +368,14 @@
 
   function buildForm() {
     const form = new FormData();
-    form.append("image", state.file, state.fileName);
+    const media = state.media;
+    if (media && media.kind === "video") form.append("video", media.files[0], media.files[0].name);
+    else if (media) for (const file of media.files) form.append("images", file, file.name);
+    else form.append("image", state.file, state.fileName);
     const duration = els.duration.value.trim();
-    if (duration !== "") form.append("duration", duration);
+    if (media && media.kind === "video") {
+      /* the clip sets the length */
+    } else if (duration !== "") form.append("duration", duration);
     else form.append("bars", els.bars.value);
     if (els.key.value) form.append("key", els.key.value);
     if (els.mode.value) form.append("mode", els.mode.value);
@@ -436,6 +518,7 @@
 
     renderAudio(report.files);
     renderDownloads(report.files);
+    renderSections(report);
     addTake(report);
     renderPalette(report.image);
     renderSeen(report.image.content);
