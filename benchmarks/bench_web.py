@@ -67,9 +67,7 @@ def percentile(values: list[float], q: float) -> float:
     return ordered[rank - 1]
 
 
-def start_server(
-    port: int, workers: int, results: Path, threads: bool
-) -> subprocess.Popen[bytes]:
+def start_server(port: int, workers: int, results: Path, threads: bool) -> subprocess.Popen[bytes]:
     cmd = [
         sys.executable, "-m", "image2music", "serve", "--host", HOST, "--port", str(port),
         "--workers", str(workers), "--results-dir", str(results),
