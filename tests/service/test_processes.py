@@ -24,7 +24,8 @@ def test_worker_processes_compose_the_same_music_as_threads(
     def midi(client: TestClient, picture: bytes) -> bytes:
         response = post_picture(client, picture, seed="4", bars="4")
         assert response.status_code == 200, response.text
-        return client.get(response.json()["files"]["mid"]).content
+        content: bytes = client.get(response.json()["files"]["mid"]).content
+        return content
 
     with ThreadPoolExecutor(3) as pool:  # three at once on two workers: one waits
         in_processes = list(pool.map(lambda p: midi(processes, p), pictures))
