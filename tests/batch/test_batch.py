@@ -81,6 +81,11 @@ def test_the_manifest_records_every_picture_and_a_rerun_skips_them(tmp_path: Pat
     other = run_batch(tasks, ComposeOptions(bars=4, seed=3), FORMATS, out, jobs=1)
     assert (other.composed, other.skipped) == (2, 0)  # other options: composed again
 
+    Image.new("RGB", (64, 48), (250, 10, 10)).save(tmp_path / "in" / "p01.png")  # changed
+    changed = run_batch(tasks, OPTIONS, FORMATS, out, jobs=1)
+    assert (changed.composed, changed.skipped) == (1, 2)
+    assert _lines(out)[-1]["stem"] == "p01"
+
 
 def test_a_torn_last_line_and_a_missing_file_are_not_taken_as_done(tmp_path: Path) -> None:
     _pictures(tmp_path / "in", 2)

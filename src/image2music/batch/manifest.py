@@ -1,12 +1,15 @@
 """The batch manifest: one JSON line per finished picture, so a rerun resumes.
 
 ``OUT/image2music-manifest.jsonl`` gets a line as each picture finishes
-(written, flushed and synced before the next), holding the picture's path
-and SHA-256, the options' hash, the files written, the status (``done`` or
+(written, flushed and synced before the next), holding the picture's path,
+size, modification time and SHA-256 (computed by the worker from the bytes it
+composed), the options' hash, the files written, the status (``done`` or
 ``failed``), the error and the seconds it took. A later run with the same
-options skips every picture whose last line says ``done`` and whose files are
-all there; ``failed`` ones are skipped too unless ``--retry-failed``. A run
-killed mid-line leaves a torn last line, which is ignored.
+options skips every picture whose last line says ``done``, whose file has the
+same size and modification time (a changed picture is composed again; no
+picture is read just to decide) and whose outputs are all there; ``failed``
+ones are skipped too unless ``--retry-failed``. A run killed mid-line leaves a
+torn last line, which is ignored.
 """
 
 from __future__ import annotations
@@ -21,7 +24,7 @@ from typing import Any, TextIO
 
 from image2music.errors import ValidationError, WriteError
 
-__all__ = ["MANIFEST_NAME", "Manifest", "Record", "file_sha256", "options_sha256"]
+__all__ = ["MANIFEST_NAME", "Manifest", "Record", "bytes_sha256", "options_sha256"]
 
 #: The manifest's file name inside the output folder.
 MANIFEST_NAME = "image2music-manifest.jsonl"
@@ -29,17 +32,9 @@ MANIFEST_NAME = "image2music-manifest.jsonl"
 STATUSES = ("done", "failed")
 
 
-def file_sha256(path: Path) -> str:
-    """The SHA-256 of a file's bytes, hex (read in 1 MiB pieces).
-
-    Raises:
-        OSError: If the file cannot be read.
-    """
-    digest = hashlib.sha256()
-    with path.open("rb") as f:
-        for piece in iter(lambda: f.read(1 << 20), b""):
-            digest.update(piece)
-    return digest.hexdigest()
+def bytes_sha256(data: bytes) -> str:
+    """The SHA-256 of a picture's bytes, hex."""
+    return hashlib.sha256(data).hexdigest()
 
 
 def options_sha256(options: Mapping[str, Any], formats: Iterable[str]) -> str:
@@ -54,13 +49,15 @@ class Record:
 
     Attributes:
         picture: The picture's path as given.
-        picture_sha256: Its content's hash.
+        picture_sha256: Its content's hash ("" when it could not be read).
         options_sha256: The run's options and formats hash.
         stem: The files' path in the output folder, without extension.
         status: ``"done"`` or ``"failed"``.
         outputs: The files written, relative to the output folder.
         error: One line, when it failed.
         seconds: Time composing and writing it, in seconds.
+        size: The picture file's size in bytes when it was composed.
+        mtime_ns: Its modification time then, in nanoseconds since the epoch.
     """
 
     picture: str
@@ -71,6 +68,8 @@ class Record:
     outputs: tuple[str, ...] = ()
     error: str = ""
     seconds: float = 0.0
+    size: int = -1
+    mtime_ns: int = -1
     extra: dict[str, Any] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
@@ -78,9 +77,9 @@ class Record:
             raise ValidationError(f"status must be one of {STATUSES}, got {self.status!r}")
 
     @property
-    def key(self) -> tuple[str, str, str]:
-        """What a rerun matches on: output stem, picture hash, options hash."""
-        return (self.stem, self.picture_sha256, self.options_sha256)
+    def key(self) -> tuple[str, str]:
+        """What a rerun looks up: output stem and options hash."""
+        return (self.stem, self.options_sha256)
 
     def to_json(self) -> str:
         """The record as one JSON line (no newline)."""
@@ -101,7 +100,7 @@ class Manifest:
     def __init__(self, outdir: Path) -> None:
         self.path = outdir / MANIFEST_NAME
         self.existed = self.path.is_file()
-        self.records: dict[tuple[str, str, str], Record] = {}
+        self.records: dict[tuple[str, str], Record] = {}
         if self.existed:
             self._read()
         self._file: TextIO | None = None
@@ -121,10 +120,19 @@ class Manifest:
                 continue  # a line torn by a killed run, or not ours
             self.records[record.key] = record
 
-    def finished(self, key: tuple[str, str, str], outdir: Path, *, retry_failed: bool) -> bool:
-        """Whether an earlier run finished this picture with these options (skip it)."""
+    def finished(
+        self, key: tuple[str, str], stat: tuple[int, int], outdir: Path, *, retry_failed: bool
+    ) -> bool:
+        """Whether an earlier run finished this picture with these options (skip it).
+
+        Args:
+            key: Output stem and options hash.
+            stat: The picture file's size and modification time (ns) now.
+            outdir: The output folder.
+            retry_failed: Failed pictures are not finished.
+        """
         record = self.records.get(key)
-        if record is None:
+        if record is None or (record.size, record.mtime_ns) != stat:
             return False
         if record.status == "failed":
             return not retry_failed

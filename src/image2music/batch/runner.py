@@ -16,7 +16,7 @@ from collections.abc import Callable, Generator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from image2music.batch.manifest import Manifest, Record, file_sha256, options_sha256
+from image2music.batch.manifest import Manifest, Record, options_sha256
 from image2music.batch.tasks import Outcome, Task
 from image2music.errors import ConfigError
 from image2music.options import ComposeOptions
@@ -107,19 +107,19 @@ def run_batch(
     manifest = Manifest(outdir)
     overwrite = force or manifest.existed
     options_hash = options_sha256(options.to_dict(), fmts)
-    hashes: dict[str, str] = {}
+    stats: dict[str, tuple[int, int]] = {}
     todo: list[Task] = []
-    failures: list[Outcome] = []
-    for task in tasks:
+    for task in tasks:  # no picture is read here: its size and time say whether it changed
         try:
-            hashes[task.stem] = file_sha256(task.picture)
-        except OSError as e:
-            failures.append(Outcome(task, False, error=f"cannot read {task.picture}: {e}", code=2))
-            continue
-        key = (task.stem, hashes[task.stem], options_hash)
-        if not manifest.finished(key, outdir, retry_failed=retry_failed):
+            st = task.picture.stat()
+            stats[task.stem] = (st.st_size, st.st_mtime_ns)
+        except OSError:
+            stats[task.stem] = (-1, -1)  # the worker reports why it cannot be read
+        key = (task.stem, options_hash)
+        if not manifest.finished(key, stats[task.stem], outdir, retry_failed=retry_failed):
             todo.append(task)
-    n_skipped = len(tasks) - len(todo) - len(failures)
+    failures: list[Outcome] = []
+    n_skipped = len(tasks) - len(todo)
     if skipped is not None:
         skipped(n_skipped, len(tasks))
     composed = 0
@@ -129,13 +129,15 @@ def run_batch(
             manifest.add(
                 Record(
                     picture=str(outcome.task.picture),
-                    picture_sha256=hashes[outcome.task.stem],
+                    picture_sha256=outcome.picture_sha256,
                     options_sha256=options_hash,
                     stem=outcome.task.stem,
                     status="done" if outcome.ok else "failed",
                     outputs=outcome.outputs,
                     error=outcome.error,
                     seconds=round(outcome.seconds, 3),
+                    size=stats[outcome.task.stem][0],
+                    mtime_ns=stats[outcome.task.stem][1],
                 )
             )
             if outcome.ok:

@@ -52,6 +52,7 @@ class Outcome:
         code: Exit code the failure calls for (2 bad input or output place,
             1 a failure inside image2music, 0 when it worked).
         seconds: Time composing and writing, in seconds.
+        picture_sha256: The SHA-256 of the bytes composed ("" if unread).
     """
 
     task: Task
@@ -60,6 +61,7 @@ class Outcome:
     error: str = ""
     code: int = 0
     seconds: float = 0.0
+    picture_sha256: str = ""
 
 
 def _folder_pictures(folder: Path, recursive: bool) -> Iterator[Path]:
@@ -103,6 +105,9 @@ def run_task(
     Errors become the outcome's one-line ``error``; nothing is raised for a
     bad picture, a failing stage or a file that cannot be written.
     """
+    import io
+
+    from image2music.batch.manifest import bytes_sha256
     from image2music.errors import (
         ConfigError,
         ExistingFileError,
@@ -114,21 +119,31 @@ def run_task(
 
     start = time.perf_counter()
     stem = Path(task.stem)
+    digest = ""
     try:
-        composition = compose(task.picture, options)
+        try:
+            data = task.picture.read_bytes()  # read once: composed and hashed
+        except OSError as e:
+            raise ImageError(f"cannot read {task.picture}: {e.strerror or e}") from e
+        digest = bytes_sha256(data)
+        picture = io.BytesIO(data)
+        picture.name = task.picture.name  # the report and errors name it
+        composition = compose(picture, options)
         written = composition.write(outdir / stem.parent, formats, stem=stem.name, force=overwrite)
     except ExistingFileError as e:
-        return _failed(task, f"{e.path} exists; use --force to overwrite it", 2, start)
+        return _failed(task, f"{e.path} exists; use --force to overwrite it", 2, start, digest)
     except (ImageError, ConfigError, WriteError) as e:
-        return _failed(task, str(e), 2, start)
+        return _failed(task, str(e), 2, start, digest)
     except Image2MusicError as e:
-        return _failed(task, str(e), 1, start)
+        return _failed(task, str(e), 1, start, digest)
     except Exception as e:  # a bug must not stop a library of 100,000 pictures
-        return _failed(task, f"{type(e).__name__}: {e}", 1, start)
+        return _failed(task, f"{type(e).__name__}: {e}", 1, start, digest)
     outputs = tuple(p.relative_to(outdir).as_posix() for p in written.values())
-    return Outcome(task, True, outputs, seconds=time.perf_counter() - start)
+    seconds = time.perf_counter() - start
+    return Outcome(task, True, outputs, seconds=seconds, picture_sha256=digest)
 
 
-def _failed(task: Task, error: str, code: int, start: float) -> Outcome:
+def _failed(task: Task, error: str, code: int, start: float, digest: str) -> Outcome:
     line = " ".join(error.split())  # one line
-    return Outcome(task, False, error=line, code=code, seconds=time.perf_counter() - start)
+    seconds = time.perf_counter() - start
+    return Outcome(task, False, error=line, code=code, seconds=seconds, picture_sha256=digest)
