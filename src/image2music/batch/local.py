@@ -54,8 +54,9 @@ def iter_local(
 ) -> Generator[Outcome, None, None]:
     """Compose ``tasks`` with ``jobs`` worker processes, yielding outcomes as they finish.
 
-    A worker that dies (killed, out of memory) fails the pictures it held
-    and the pool is started again for the rest. Closing the iterator (Ctrl-C
+    A worker that dies (killed, out of memory) breaks the pool: the pictures
+    in flight then are failed (the pool cannot tell which one it held) and a
+    new pool is started for the rest. Closing the iterator (Ctrl-C
     in the caller) stops the pool at once: the pictures in flight are lost,
     and their files, staged, never appear.
     """
