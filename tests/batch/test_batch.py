@@ -205,3 +205,69 @@ def test_an_unknown_engine_is_a_config_error(tmp_path: Path) -> None:
 
     with pytest.raises(ConfigError, match="engine"):
         run_batch([], OPTIONS, FORMATS, tmp_path, jobs=1, engine="spark")
+
+
+_PARALLEL = """
+import sys
+from image2music.cli.main import run
+sys.argv = ["image2music", "compose", sys.argv[1], "-o", sys.argv[2], "--format", "mid,json",
+            "--bars", "4", "--jobs", "2"]
+run()
+"""
+
+
+def _descendants(pid: int) -> list[int]:
+    found, todo = [], [pid]
+    while todo:
+        current = todo.pop()
+        for task in Path(f"/proc/{current}/task").glob("*"):
+            try:
+                children = [int(c) for c in (task / "children").read_text().split()]
+            except OSError:
+                continue
+            found += children
+            todo += children
+    return found
+
+
+def test_ctrl_c_stops_a_parallel_batch_its_workers_and_keeps_what_finished(
+    tmp_path: Path,
+) -> None:
+    _pictures(tmp_path / "in", 12)
+    out = tmp_path / "out"
+    child = subprocess.Popen(
+        [sys.executable, "-c", _PARALLEL, str(tmp_path / "in"), str(out)],
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    manifest = out / MANIFEST_NAME
+    deadline = time.monotonic() + 180
+    while time.monotonic() < deadline and child.poll() is None:
+        if manifest.is_file() and len(manifest.read_text().splitlines()) >= 2:
+            break
+        time.sleep(0.02)
+    assert child.poll() is None, "the batch ended before Ctrl-C"
+    workers = _descendants(child.pid)
+    assert workers, "no worker processes"
+    child.send_signal(signal.SIGINT)
+    _, err = child.communicate(timeout=60)
+    assert child.returncode == 130 and "interrupted" in err and "Traceback" not in err
+    time.sleep(0.5)
+    alive = [
+        p
+        for p in workers
+        if Path(f"/proc/{p}").exists()
+        and Path(f"/proc/{p}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
+    ]
+    assert alive == []  # the workers went with it
+    finished = [r["stem"] for r in _lines(out) if r["status"] == "done"]
+    assert 2 <= len(finished) < 12
+    again = subprocess.run(
+        [sys.executable, "-c", _PARALLEL, str(tmp_path / "in"), str(out)],
+        capture_output=True, text=True, check=False, timeout=300,
+    )  # fmt: skip
+    assert again.returncode == 0, again.stderr
+    assert f"{len(finished)} of 12 pictures already done" in again.stderr
+    stems = [str(r["stem"]) for r in _lines(out)]
+    assert sorted(set(stems)) == [f"p{i:02d}" for i in range(12)]
+    assert all(stems.count(stem) == 1 for stem in finished)  # none composed twice
