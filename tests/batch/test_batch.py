@@ -260,7 +260,7 @@ def test_ctrl_c_stops_a_parallel_batch_its_workers_and_keeps_what_finished(
         and Path(f"/proc/{p}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
     ]
     assert alive == []  # the workers went with it
-    finished = [r["stem"] for r in _lines(out) if r["status"] == "done"]
+    finished = [str(r["stem"]) for r in _lines(out) if r["status"] == "done"]
     assert 2 <= len(finished) < 12
     again = subprocess.run(
         [sys.executable, "-c", _PARALLEL, str(tmp_path / "in"), str(out)],
