@@ -9,6 +9,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 import pytest
 from PIL import Image
@@ -118,19 +119,26 @@ run()
 """
 
 
+def _start_batch(script: str, pictures: Path, out: Path, *, finished: int) -> Any:
+    """Start a batch in a child process; return it once ``finished`` pictures are recorded."""
+    child = subprocess.Popen(
+        [sys.executable, "-c", script, str(pictures), str(out)], stderr=subprocess.PIPE, text=True
+    )
+    manifest = out / MANIFEST_NAME
+    deadline = time.monotonic() + 180
+    while time.monotonic() < deadline and child.poll() is None:
+        if manifest.is_file() and len(manifest.read_text().splitlines()) >= finished:
+            return child
+        time.sleep(0.02)
+    raise AssertionError(f"the batch ended (exit {child.poll()}) before {finished} pictures")
+
+
 def test_a_batch_killed_midway_resumes_without_recomposing_a_finished_picture(
     tmp_path: Path,
 ) -> None:
     _pictures(tmp_path / "in", 8)
     out = tmp_path / "out"
-    child = subprocess.Popen([sys.executable, "-c", _BATCH, str(tmp_path / "in"), str(out)])
-    manifest = out / MANIFEST_NAME
-    deadline = time.monotonic() + 120
-    while time.monotonic() < deadline and child.poll() is None:
-        if manifest.is_file() and len(manifest.read_text().splitlines()) >= 3:
-            break
-        time.sleep(0.02)
-    assert child.poll() is None, "the batch ended before it could be killed"
+    child = _start_batch(_BATCH, tmp_path / "in", out, finished=3)
     os.kill(child.pid, signal.SIGKILL)
     child.wait()
     finished = {str(r["stem"]): r for r in _lines(out) if r["status"] == "done"}
@@ -235,18 +243,7 @@ def test_ctrl_c_stops_a_parallel_batch_its_workers_and_keeps_what_finished(
 ) -> None:
     _pictures(tmp_path / "in", 12)
     out = tmp_path / "out"
-    child = subprocess.Popen(
-        [sys.executable, "-c", _PARALLEL, str(tmp_path / "in"), str(out)],
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-    manifest = out / MANIFEST_NAME
-    deadline = time.monotonic() + 180
-    while time.monotonic() < deadline and child.poll() is None:
-        if manifest.is_file() and len(manifest.read_text().splitlines()) >= 2:
-            break
-        time.sleep(0.02)
-    assert child.poll() is None, "the batch ended before Ctrl-C"
+    child = _start_batch(_PARALLEL, tmp_path / "in", out, finished=2)
     workers = _descendants(child.pid)
     assert workers, "no worker processes"
     child.send_signal(signal.SIGINT)

@@ -2,7 +2,7 @@
 
 from image2music.batch.manifest import MANIFEST_NAME, Manifest, Record
 from image2music.batch.runner import ENGINES, BatchSummary, run_batch
-from image2music.batch.tasks import Outcome, Task, plan_tasks, run_task
+from image2music.batch.tasks import Outcome, Task, Work, plan_tasks, run_task
 
 __all__ = [
     "ENGINES",
@@ -12,6 +12,7 @@ __all__ = [
     "Outcome",
     "Record",
     "Task",
+    "Work",
     "plan_tasks",
     "run_batch",
     "run_task",

@@ -15,10 +15,8 @@ import os
 from collections.abc import Generator, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
-from pathlib import Path
 
-from image2music.batch.tasks import Outcome, Task, run_task
-from image2music.options import ComposeOptions
+from image2music.batch.tasks import Outcome, Task, Work, run_task
 
 __all__ = ["TASKS_PER_WORKER", "iter_local"]
 
@@ -43,15 +41,7 @@ def _start_worker() -> None:
         pass
 
 
-def iter_local(
-    tasks: Sequence[Task],
-    options: ComposeOptions,
-    formats: tuple[str, ...],
-    outdir: Path,
-    *,
-    overwrite: bool,
-    jobs: int,
-) -> Generator[Outcome, None, None]:
+def iter_local(tasks: Sequence[Task], work: Work, *, jobs: int) -> Generator[Outcome, None, None]:
     """Compose ``tasks`` with ``jobs`` worker processes, yielding outcomes as they finish.
 
     A worker that dies (killed, out of memory) breaks the pool: the pictures
@@ -64,7 +54,7 @@ def iter_local(
 
     if jobs <= 1:
         for task in tasks:
-            yield run_task(task, options, formats, outdir, overwrite=overwrite)
+            yield run_task(task, work)
         return
     context = multiprocessing.get_context("spawn")
     waiting = list(reversed(tasks))
@@ -80,9 +70,7 @@ def iter_local(
             while waiting or running:
                 while waiting and len(running) < 2 * jobs:
                     task = waiting[-1]
-                    future = pool.submit(
-                        run_task, task, options, formats, outdir, overwrite=overwrite
-                    )
+                    future = pool.submit(run_task, task, work)
                     running[future] = waiting.pop()
                 finished, _ = wait(running, return_when=FIRST_COMPLETED)
                 for done in finished:

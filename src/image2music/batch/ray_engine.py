@@ -15,12 +15,10 @@ from __future__ import annotations
 
 import os
 from collections.abc import Generator, Sequence
-from pathlib import Path
 from typing import Any
 
-from image2music.batch.tasks import Outcome, Task, run_task
+from image2music.batch.tasks import Outcome, Task, Work, run_task
 from image2music.errors import MissingDependencyError
-from image2music.options import ComposeOptions
 
 __all__ = ["iter_ray"]
 
@@ -33,15 +31,7 @@ def _ray() -> Any:
     return ray
 
 
-def iter_ray(
-    tasks: Sequence[Task],
-    options: ComposeOptions,
-    formats: tuple[str, ...],
-    outdir: Path,
-    *,
-    overwrite: bool,
-    jobs: int,
-) -> Generator[Outcome, None, None]:
+def iter_ray(tasks: Sequence[Task], work: Work, *, jobs: int) -> Generator[Outcome, None, None]:
     """Compose ``tasks`` as Ray tasks, yielding outcomes as they finish."""
     ray = _ray()
     started = False
@@ -64,7 +54,7 @@ def iter_ray(
         while waiting or running:
             while waiting and len(running) < limit:
                 task = waiting.pop()
-                ref = remote.remote(task, options, formats, outdir, overwrite=overwrite)
+                ref = remote.remote(task, work)
                 running[ref] = task
             ready, _ = ray.wait(list(running), num_returns=1)
             for ref in ready:

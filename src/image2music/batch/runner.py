@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from image2music.batch.manifest import Manifest, Record, options_sha256
-from image2music.batch.tasks import Outcome, Task
+from image2music.batch.tasks import Outcome, Task, Work
 from image2music.errors import ConfigError
 from image2music.options import ComposeOptions
 
@@ -123,7 +123,7 @@ def run_batch(
     if skipped is not None:
         skipped(n_skipped, len(tasks))
     composed = 0
-    outcomes = _engine(engine, todo, options, fmts, outdir, overwrite=overwrite, jobs=jobs)
+    outcomes = _engine(engine, todo, Work(options, fmts, outdir, overwrite), jobs)
     try:
         for done, outcome in enumerate(outcomes, start=1):
             manifest.add(
@@ -155,19 +155,12 @@ def run_batch(
 
 
 def _engine(
-    engine: str,
-    tasks: Sequence[Task],
-    options: ComposeOptions,
-    formats: tuple[str, ...],
-    outdir: Path,
-    *,
-    overwrite: bool,
-    jobs: int,
+    engine: str, tasks: Sequence[Task], work: Work, jobs: int
 ) -> Generator[Outcome, None, None]:
     if engine == "ray":
         from image2music.batch.ray_engine import iter_ray
 
-        return iter_ray(tasks, options, formats, outdir, overwrite=overwrite, jobs=jobs)
+        return iter_ray(tasks, work, jobs=jobs)
     from image2music.batch.local import iter_local
 
-    return iter_local(tasks, options, formats, outdir, overwrite=overwrite, jobs=jobs)
+    return iter_local(tasks, work, jobs=jobs)

@@ -18,7 +18,7 @@ from pathlib import Path
 
 from image2music.options import ComposeOptions
 
-__all__ = ["IMAGE_SUFFIXES", "Outcome", "Task", "plan_tasks", "run_task"]
+__all__ = ["IMAGE_SUFFIXES", "Outcome", "Task", "Work", "plan_tasks", "run_task"]
 
 #: Picture files a folder is searched for (lower case).
 IMAGE_SUFFIXES = frozenset(
@@ -38,6 +38,23 @@ class Task:
 
     picture: Path
     stem: str
+
+
+@dataclass(frozen=True)
+class Work:
+    """What every picture of a batch is composed with, and where its files go.
+
+    Attributes:
+        options: Composition options, the same for all.
+        formats: Formats to write for each picture.
+        outdir: The output folder.
+        overwrite: Replace existing files.
+    """
+
+    options: ComposeOptions
+    formats: tuple[str, ...]
+    outdir: Path
+    overwrite: bool
 
 
 @dataclass(frozen=True)
@@ -92,15 +109,8 @@ def plan_tasks(inputs: Iterable[Path], *, recursive: bool = False) -> list[Task]
     return unique
 
 
-def run_task(
-    task: Task,
-    options: ComposeOptions,
-    formats: tuple[str, ...],
-    outdir: Path,
-    *,
-    overwrite: bool,
-) -> Outcome:
-    """Compose one picture and write its files into ``outdir`` (all or none).
+def run_task(task: Task, work: Work) -> Outcome:
+    """Compose one picture and write its files into ``work.outdir`` (all or none).
 
     Errors become the outcome's one-line ``error``; nothing is raised for a
     bad picture, a failing stage or a file that cannot be written.
@@ -119,6 +129,7 @@ def run_task(
 
     start = time.perf_counter()
     stem = Path(task.stem)
+    outdir = work.outdir
     digest = ""
     try:
         try:
@@ -128,8 +139,10 @@ def run_task(
         digest = bytes_sha256(data)
         picture = io.BytesIO(data)
         picture.name = task.picture.name  # the report and errors name it
-        composition = compose(picture, options)
-        written = composition.write(outdir / stem.parent, formats, stem=stem.name, force=overwrite)
+        composition = compose(picture, work.options)
+        written = composition.write(
+            outdir / stem.parent, work.formats, stem=stem.name, force=work.overwrite
+        )
     except ExistingFileError as e:
         return _failed(task, f"{e.path} exists; use --force to overwrite it", 2, start, digest)
     except (ImageError, ConfigError, WriteError) as e:

@@ -65,6 +65,18 @@ def _clean_name(filename: str | None) -> str:
     return printable[:120] or "image"
 
 
+async def _read_limited(upload: UploadFile, max_bytes: int, what: str) -> bytes:
+    """An upload's bytes, at most ``max_bytes`` read (413 beyond, 400 when empty)."""
+    data = await upload.read(max_bytes + 1)
+    if len(data) > max_bytes:
+        raise ApiError(
+            413, "too_large", f"the {what} is larger than the limit of {describe_size(max_bytes)}"
+        )
+    if not data:
+        raise ApiError(400, "empty_file", f"the {what} is empty (0 bytes)")
+    return data
+
+
 async def read_upload(
     upload: UploadFile | None, max_bytes: int, max_pixels: int
 ) -> tuple[bytes, str, str]:
@@ -86,13 +98,7 @@ async def read_upload(
     """
     if upload is None:
         raise ApiError(400, "no_file", "no picture: send it in the form field 'image'")
-    data = await upload.read(max_bytes + 1)
-    if len(data) > max_bytes:
-        raise ApiError(
-            413, "too_large", f"the picture is larger than the limit of {describe_size(max_bytes)}"
-        )
-    if not data:
-        raise ApiError(400, "empty_file", "the picture is empty (0 bytes)")
+    data = await _read_limited(upload, max_bytes, "picture")
     kind = sniff_format(data)
     if kind not in ACCEPTED_TYPES:
         raise ApiError(
@@ -123,17 +129,11 @@ async def read_video_upload(upload: UploadFile, max_bytes: int) -> tuple[bytes, 
         ApiError: 400 for an empty file, 413 when too large, 415 when it is
             not one of :data:`VIDEO_TYPES` (a corrupt clip fails later, 422).
     """
-    data = await upload.read(max_bytes + 1)
-    if len(data) > max_bytes:
-        raise ApiError(
-            413, "too_large", f"the video is larger than the limit of {describe_size(max_bytes)}"
-        )
-    if not data:
-        raise ApiError(400, "empty_file", "the video is empty (0 bytes)")
+    data = await _read_limited(upload, max_bytes, "video")
     if _video_kind(data) is None:
         raise ApiError(
             415,
             "unsupported_type",
-            "this file is not a video of a supported type; send MP4, MOV, WebM, MKV, AVI or GIF",
+            "this file is not a video of a supported type; send " + ", ".join(VIDEO_TYPES),
         )
     return data, _clean_name(upload.filename)
