@@ -9,8 +9,12 @@ memory (``VmHWM`` of its process and its worker processes, summed). Then it
 stops the server. ``--threads`` runs the server with ``--threads`` (composing
 in threads of one process, as before worker processes).
 
+``--formats`` asks for other files than the server's defaults (MIDI, FLAC,
+MusicXML, piano roll, JSON), e.g. ``mid,mp3,musicxml,png,json``. The CPU time
+of the server and its workers per compose is reported too.
+
 Run: ``.venv/bin/python benchmarks/bench_web.py [--requests 50] [--workers 2] [--threads]
-[--json]``.
+[--formats LIST] [--json]``.
 Timings depend on the CPU and on what else runs on it.
 """
 
@@ -60,6 +64,23 @@ def peak_memory_mb(pid: int) -> float:
     return total
 
 
+def cpu_seconds(pid: int) -> float:
+    """CPU seconds (user + system) used so far by a process and its live children, summed."""
+    tick = os.sysconf("SC_CLK_TCK")
+    total = 0.0
+    pids = [pid]
+    while pids:
+        current = pids.pop()
+        try:
+            fields = Path(f"/proc/{current}/stat").read_text().rsplit(")", 1)[1].split()
+            for task in Path(f"/proc/{current}/task").iterdir():
+                pids += [int(c) for c in (task / "children").read_text().split()]
+        except OSError:
+            continue
+        total += (int(fields[11]) + int(fields[12])) / tick
+    return total
+
+
 def percentile(values: list[float], q: float) -> float:
     """Nearest-rank percentile (q in 0..100)."""
     ordered = sorted(values)
@@ -91,13 +112,14 @@ def wait_until_up(base: str, proc: subprocess.Popen[bytes], timeout: float = 60.
     raise SystemExit("the server did not start in time")
 
 
-async def one(client: httpx.AsyncClient, base: str, photo: bytes, seed: int) -> tuple[float, str]:
+async def one(
+    client: httpx.AsyncClient, base: str, photo: bytes, seed: int, formats: str
+) -> tuple[float, str]:
     t0 = time.perf_counter()
+    data = {"seed": str(seed), **({"formats": formats} if formats else {})}
     try:
         r = await client.post(
-            base + "/api/compose",
-            files={"image": ("photo.jpg", photo, "image/jpeg")},
-            data={"seed": str(seed)},
+            base + "/api/compose", files={"image": ("photo.jpg", photo, "image/jpeg")}, data=data
         )
         outcome = "ok" if r.status_code == 200 else f"HTTP {r.status_code}"
     except httpx.HTTPError as e:
@@ -116,7 +138,7 @@ async def probe_health(base: str, stop: asyncio.Event, times: list[float]) -> No
 
 
 async def load(
-    base: str, n: int, timeout: float
+    base: str, n: int, timeout: float, formats: str
 ) -> tuple[float, list[tuple[float, str]], list[float]]:
     photo = EXAMPLE.read_bytes()
     limits = httpx.Limits(max_connections=n, max_keepalive_connections=n)
@@ -127,7 +149,8 @@ async def load(
         t0 = time.perf_counter()
         try:
             results = await asyncio.wait_for(
-                asyncio.gather(*(one(client, base, photo, seed) for seed in range(n))), timeout
+                asyncio.gather(*(one(client, base, photo, seed, formats) for seed in range(n))),
+                timeout,
             )
         finally:
             wall = time.perf_counter() - t0
@@ -144,6 +167,11 @@ def main() -> None:
     ap.add_argument(
         "--threads", action="store_true", help="compose in threads (serve --threads), not processes"
     )
+    ap.add_argument(
+        "--formats",
+        default="",
+        help="formats to ask for, e.g. mid,mp3,json (default: the server's)",
+    )
     ap.add_argument("--warm-sec", type=float, default=20.0, help="wait after start (workers warm)")
     ap.add_argument("--json", action="store_true", help="print JSON instead of text")
     args = ap.parse_args()
@@ -156,7 +184,12 @@ def main() -> None:
             wait_until_up(base, proc)
             time.sleep(args.warm_sec)  # a server is started once and serves for long
             idle_mb = peak_memory_mb(proc.pid)
-            wall, results, health = asyncio.run(load(base, args.requests, args.timeout))
+            server_cpu0, client_cpu0 = cpu_seconds(proc.pid), time.process_time()
+            wall, results, health = asyncio.run(
+                load(base, args.requests, args.timeout, args.formats)
+            )
+            server_cpu = cpu_seconds(proc.pid) - server_cpu0
+            client_cpu = time.process_time() - client_cpu0
             peak_mb = peak_memory_mb(proc.pid)
         finally:
             proc.terminate()
@@ -174,6 +207,7 @@ def main() -> None:
         "requests": args.requests,
         "workers": args.workers,
         "mode": "threads" if args.threads else "processes",
+        "formats": args.formats or "the server's defaults",
         "cpu_count": os.cpu_count(),
         "wall_s": round(wall, 2),
         "throughput_per_s": round(len(latencies) / wall, 3),
@@ -183,6 +217,8 @@ def main() -> None:
         "errors": sum(errors.values()),
         "error_kinds": errors,
         "health_during_load_p99_ms": round(percentile(health, 99) * 1000, 1) if health else None,
+        "server_cpu_s_per_compose": round(server_cpu / max(1, len(latencies)), 3),
+        "client_cpu_s_per_compose": round(client_cpu / max(1, len(latencies)), 3),
         "server_idle_memory_mb": round(idle_mb, 1),
         "server_peak_memory_mb": round(peak_mb, 1),
     }
@@ -191,7 +227,7 @@ def main() -> None:
         return
     print(
         f"{args.requests} concurrent composes of examples/photo.jpg, {args.workers} workers, "
-        f"{report['cpu_count']} CPUs"
+        f"{report['cpu_count']} CPUs, formats: {report['formats']}"
     )
     print(f"  wall time          {report['wall_s']:>8} s")
     print(f"  throughput         {report['throughput_per_s']:>8} composes/s")
@@ -199,6 +235,10 @@ def main() -> None:
     print(f"  latency p99        {report['latency_p99_s']:>8} s")
     print(f"  errors             {report['errors']:>8} {errors or ''}")
     print(f"  /api/health p99    {report['health_during_load_p99_ms']:>8} ms during the load")
+    print(
+        f"  CPU per compose    {report['server_cpu_s_per_compose']:>8} s in the server and its "
+        f"workers, {report['client_cpu_s_per_compose']} s in this load generator"
+    )
     print(f"  server peak memory {report['server_peak_memory_mb']:>8} MB (idle {idle_mb:.0f} MB)")
 
 

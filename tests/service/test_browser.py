@@ -389,7 +389,7 @@ def test_takes_are_listed_playable_and_can_be_played_back_to_back(
     for number in (1, 2):
         p.click(f"button[aria-label='Play take {number}']")
         src = p.evaluate("() => document.getElementById('player').src")
-        href = p.get_attribute(f"#take-{number} ~ .take-files a[data-format='mp3']", "href")
+        href = p.get_attribute(f"#take-{number} ~ .take-files a[data-format='flac']", "href")
         assert href and src.endswith(href)
         p.wait_for_function(
             "() => document.getElementById('player').readyState >= 1", timeout=COMPOSE_TIMEOUT_MS

@@ -21,7 +21,7 @@ def test_defaults(tmp_path: Path) -> None:
     assert s.result_ttl_sec == 3600
     assert s.workers == 2
     assert s.formats == DEFAULT_WEB_FORMATS
-    assert "mp3" in s.formats and "png" in s.formats
+    assert "flac" in s.formats and "png" in s.formats
 
 
 @pytest.mark.parametrize(

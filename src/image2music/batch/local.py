@@ -1,17 +1,19 @@
 """The local engine: a pool of worker processes on this machine.
 
 Each worker is a fresh (spawned) Python process that loads the networks on
-its first picture and keeps them, runs single-threaded numeric libraries (so
-``N`` workers use ``N`` cores, not ``N`` times the cores), ignores Ctrl-C (the
+its first picture and keeps them, runs on one core (numeric libraries on one
+thread, no analysis thread:
+:func:`~image2music.vision.background.hold_one_core`), ignores Ctrl-C (the
 parent stops the pool), and is replaced after :data:`TASKS_PER_WORKER`
 pictures so that its memory stays bounded however large the library. At most
 two pictures per worker are queued at a time. With one job the pictures are
-composed in this process, with no pool.
+composed in this process, with no pool, on one core as well
+(:func:`~image2music.vision.background.one_core`): ``--jobs N`` is the number
+of cores a batch takes.
 """
 
 from __future__ import annotations
 
-import os
 from collections.abc import Generator, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
@@ -22,23 +24,16 @@ __all__ = ["TASKS_PER_WORKER", "iter_local"]
 
 #: Pictures a worker composes before it is replaced by a fresh one.
 TASKS_PER_WORKER = 500
-#: Thread pools of the numeric libraries, held to one thread in a worker.
-_THREAD_VARIABLES = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS")
 
 
 def _start_worker() -> None:
-    """Runs first in each worker: one thread per library, Ctrl-C left to the parent."""
+    """Runs first in each worker: one core, Ctrl-C left to the parent."""
     import signal
 
-    for name in _THREAD_VARIABLES:
-        os.environ[name] = "1"
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    try:
-        import cv2
+    from image2music.vision.background import hold_one_core
 
-        cv2.setNumThreads(1)
-    except ImportError:  # pragma: no cover - a core dependency
-        pass
+    hold_one_core()
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
 def iter_local(tasks: Sequence[Task], work: Work, *, jobs: int) -> Generator[Outcome, None, None]:
@@ -53,8 +48,11 @@ def iter_local(tasks: Sequence[Task], work: Work, *, jobs: int) -> Generator[Out
     import multiprocessing
 
     if jobs <= 1:
-        for task in tasks:
-            yield run_task(task, work)
+        from image2music.vision.background import one_core
+
+        with one_core():
+            for task in tasks:
+                yield run_task(task, work)
         return
     context = multiprocessing.get_context("spawn")
     waiting = list(reversed(tasks))

@@ -24,7 +24,6 @@ from __future__ import annotations
 
 import asyncio
 import io
-import os
 import threading
 from collections.abc import Callable
 from concurrent.futures import Executor, Future, ProcessPoolExecutor, ThreadPoolExecutor
@@ -194,13 +193,14 @@ TASKS_PER_WORKER = 200
 
 
 def _start_worker(flags: Any, stages: Any, soundfont: str | None) -> None:
-    """Runs first in each worker process: one thread per library, networks loaded now."""
+    """Runs first in each worker process: one core, networks loaded now."""
     import signal
+
+    from image2music.vision.background import hold_one_core
 
     global _FLAGS, _STAGES
     _FLAGS, _STAGES = flags, stages
-    for name in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
-        os.environ[name] = "1"
+    hold_one_core()
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the server stops the pool
     _warm_up(soundfont)
 

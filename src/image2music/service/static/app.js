@@ -4,7 +4,7 @@
 (() => {
   const $ = (id) => document.getElementById(id);
   const SVG_NS = "http://www.w3.org/2000/svg";
-  const AUDIO_PREFERENCE = ["mp3", "ogg", "wav", "flac"];
+  const AUDIO_PREFERENCE = ["mp3", "ogg", "flac", "wav"]; // smallest first
   const FORMAT_LABELS = {
     mid: "MIDI",
     wav: "WAV audio",
@@ -32,7 +32,7 @@
     pictureMood: null, // {valence, arousal} estimated from the picture alone
     controller: null, // AbortController of the compose in flight
     maxUploadBytes: 20000000,
-    defaultFormats: ["mid", "mp3", "musicxml", "png", "json"], // replaced by /api/options
+    defaultFormats: ["mid", "flac", "musicxml", "png", "json"], // replaced by /api/options
     roll: null, // the piano roll's size and plot area, from /api/options
     takes: [], // every compose of this page: {number, seed, key, tempo, words, files, audio}
     queue: [], // audio URLs still to play after the current one (back to back)
@@ -845,7 +845,9 @@
       state.roll = options.pianoroll;
       for (const mode of options.modes) els.mode.append(el("option", { value: mode, text: mode }));
       for (const box of document.querySelectorAll("#extra-formats [data-format]")) {
-        box.closest(".field").hidden = !options.formats.includes(box.dataset.format);
+        const format = box.dataset.format;
+        box.closest(".field").hidden =
+          !options.formats.includes(format) || options.default_formats.includes(format);
       }
       els.typeHint.textContent =
         `JPEG, PNG, WebP, GIF, TIFF, BMP, HEIC or AVIF, up to ${megabytes(options.max_upload_bytes)}`;
