@@ -173,6 +173,33 @@ def test_two_workers_write_the_same_files_as_one(tmp_path: Path) -> None:
         assert (tmp_path / "one" / name).read_bytes() == (tmp_path / "two" / name).read_bytes()
 
 
+def test_one_job_composes_on_one_core_and_leaves_threads_as_they_were(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import threading
+
+    import cv2
+
+    import image2music.batch.local as local
+    from image2music.vision.background import in_background
+
+    seen: list[tuple[bool, int]] = []
+    real = local.run_task
+
+    def spying(task: Any, work: Any) -> Any:
+        inline = in_background(threading.get_ident).result() == threading.get_ident()
+        seen.append((inline, cv2.getNumThreads()))
+        return real(task, work)
+
+    monkeypatch.setattr(local, "run_task", spying)
+    before = cv2.getNumThreads()
+    _pictures(tmp_path / "in", 2)
+    summary = run_batch(plan_tasks([tmp_path / "in"]), OPTIONS, FORMATS, tmp_path / "out", jobs=1)
+    assert summary.composed == 2
+    assert seen == [(True, 1), (True, 1)]
+    assert cv2.getNumThreads() == before
+
+
 _RAY = """
 import json, sys
 from pathlib import Path

@@ -246,7 +246,7 @@ def test_fluidsynth_in_two_threads_sounds_as_one() -> None:
 
     midi = image2music.compose(EXAMPLE, bars=4, seed=5, synth="fluidsynth").midi
     outs = []
-    for threads in (1, 2, 2):
+    for shares, parallel in ((1, True), (2, True), (2, True), (2, False)):
         out = np.empty((200_001, 2), dtype=np.float32)
         fluidlib.render(
             midi,
@@ -256,10 +256,23 @@ def test_fluidsynth_in_two_threads_sounds_as_one() -> None:
             reverb=ROOMS["hall"].fluidsynth,
             chorus=synth._FLUIDSYNTH_CHORUS,
             timeout_sec=60.0,
-            threads=threads,
+            shares=shares,
+            parallel=parallel,
         )
         outs.append(out)
     assert len(fluidlib._share(fluidlib.events(midi, 44100), 2)) == 2  # the parts are shared
     assert np.abs(outs[0]).max() > 0.05
     assert np.abs(outs[0] - outs[1]).max() < 1e-4  # float rounding only
     assert np.array_equal(outs[1], outs[2])  # and the same every time
+    assert np.array_equal(outs[1], outs[3])  # on one core too: one after the other
+
+
+def test_a_worker_on_one_core_writes_the_same_audio_as_two_cores() -> None:
+    _require("fluidsynth")
+    from image2music.cores import one_core
+
+    piece = image2music.compose(EXAMPLE, bars=4, seed=6, synth="fluidsynth")
+    two = piece.render("wav")
+    with one_core():
+        again = image2music.compose(EXAMPLE, bars=4, seed=6, synth="fluidsynth").render("wav")
+    assert again == two

@@ -3,12 +3,12 @@
 Each worker is a fresh (spawned) Python process that loads the networks on
 its first picture and keeps them, runs on one core (numeric libraries on one
 thread, no analysis thread:
-:func:`~image2music.vision.background.hold_one_core`), ignores Ctrl-C (the
+:func:`~image2music.cores.hold_one_core`), ignores Ctrl-C (the
 parent stops the pool), and is replaced after :data:`TASKS_PER_WORKER`
 pictures so that its memory stays bounded however large the library. At most
 two pictures per worker are queued at a time. With one job the pictures are
 composed in this process, with no pool, on one core as well
-(:func:`~image2music.vision.background.one_core`): ``--jobs N`` is the number
+(:func:`~image2music.cores.one_core`): ``--jobs N`` is the number
 of cores a batch takes.
 """
 
@@ -30,7 +30,7 @@ def _start_worker() -> None:
     """Runs first in each worker: one core, Ctrl-C left to the parent."""
     import signal
 
-    from image2music.vision.background import hold_one_core
+    from image2music.cores import hold_one_core
 
     hold_one_core()
     signal.signal(signal.SIGINT, signal.SIG_IGN)
@@ -48,7 +48,7 @@ def iter_local(tasks: Sequence[Task], work: Work, *, jobs: int) -> Generator[Out
     import multiprocessing
 
     if jobs <= 1:
-        from image2music.vision.background import one_core
+        from image2music.cores import one_core
 
         with one_core():
             for task in tasks:

@@ -4,7 +4,8 @@ Needs the ``scale`` extra (``pip install 'image2music[scale]'``, Ray). With
 ``RAY_ADDRESS`` set the batch joins that cluster; otherwise it starts a local
 Ray with ``jobs`` CPUs and stops it at the end. Each picture is one task
 (one CPU, no retries: a failed picture is recorded, not composed twice) that
-runs :func:`~.tasks.run_task`, exactly what the local engine runs, so the
+runs, on one core (:func:`~image2music.cores.hold_one_core`),
+:func:`~.tasks.run_task`, exactly what the local engine runs, so the
 files are the same; Ray keeps its worker processes, so each loads the
 networks once. At most two tasks per CPU are in flight. On a cluster the
 pictures and the output folder must be on storage every node sees at the
@@ -31,6 +32,14 @@ def _ray() -> Any:
     return ray
 
 
+def _run_on_one_core(task: Task, work: Work) -> Outcome:
+    """A Ray task: one picture, its worker held to the one CPU the task was given."""
+    from image2music.cores import hold_one_core
+
+    hold_one_core()
+    return run_task(task, work)
+
+
 def iter_ray(tasks: Sequence[Task], work: Work, *, jobs: int) -> Generator[Outcome, None, None]:
     """Compose ``tasks`` as Ray tasks, yielding outcomes as they finish."""
     ray = _ray()
@@ -46,7 +55,7 @@ def iter_ray(tasks: Sequence[Task], work: Work, *, jobs: int) -> Generator[Outco
             runtime_env={"env_vars": {"OMP_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1"}},
         )
         started = True
-    remote = ray.remote(num_cpus=1, max_retries=0)(run_task)
+    remote = ray.remote(num_cpus=1, max_retries=0)(_run_on_one_core)
     limit = 2 * max(1, int(ray.cluster_resources().get("CPU", jobs)))
     waiting = list(reversed(tasks))
     running: dict[Any, Task] = {}

@@ -11,7 +11,8 @@ WAV file that is read back. Called as a library instead:
   (:func:`render`), exactly as long as asked, with no file in between;
 * the foreign calls release the interpreter lock, so two synthesisers can
   render two halves of a piece's parts on two cores at once (reverb and
-  chorus are linear: the sum sounds as one synthesiser would).
+  chorus are linear: the sum sounds as one synthesiser would); on one core
+  they render one after the other, and the sum is the same to the bit.
 
 Between pieces a synthesiser is reset (notes, controllers, reverb and chorus
 buffers), so a piece sounds the same from a fresh process or a warm one.
@@ -274,18 +275,21 @@ def render(
     reverb: Mapping[str, float],
     chorus: Mapping[str, float],
     timeout_sec: float,
-    threads: int = 1,
+    shares: int = 1,
+    parallel: bool = True,
 ) -> None:
     """Play a Standard MIDI File into ``out`` (float32, ``(frames, 2)``, C order).
 
     Every message sounds at its exact sample (give or take FluidSynth's
-    64-frame block, 1.5 ms). With ``threads`` 2 the channels are shared
+    64-frame block, 1.5 ms). With ``shares`` 2 the channels are shared
     between two synthesisers of the same soundfont, balanced by how long
     their notes sound, which render side by side (FluidSynth releases the
-    interpreter lock) and are summed block by block: each has the same
+    interpreter lock; with ``parallel`` false, one after the other) and are
+    summed block by block, the second added to the first: each has the same
     reverb and chorus, and both effects are linear, so the sum is the piece
-    (up to float rounding); the same piece is always shared the same way, so
-    the audio is the same every time.
+    (up to float rounding against one synthesiser); the same piece is always
+    shared the same way and summed in the same order, so the audio is the
+    same every time, on one thread or two.
 
     Args:
         midi: The MIDI file's bytes.
@@ -296,7 +300,9 @@ def render(
         reverb: ``room-size``, ``damp``, ``width`` and ``level`` of the reverb.
         chorus: ``nr``, ``level``, ``speed`` (Hz) and ``depth`` (ms) of the chorus.
         timeout_sec: Longest time the rendering may take, in seconds.
-        threads: Synthesisers rendering at once, 1 or 2 (default 1).
+        shares: Synthesisers the parts are shared between, 1 or 2 (default 1).
+        parallel: Render the two shares side by side on two threads (default
+            ``True``); the audio is the same either way.
 
     Raises:
         OutputError: If FluidSynth cannot load the soundfont or play the file,
@@ -312,10 +318,19 @@ def render(
     font = _font(lib, soundfont, settings)
     _keep(lib, font, _presets(timeline))
     deadline = time.monotonic() + timeout_sec
-    main, *others = _share(timeline, threads)
-    if not others:
-        with _Player(lib, font, soundfont, settings, (reverb, chorus), main) as player:
+    main, *others = _share(timeline, shares)
+    if not others or not parallel:
+        effects = (reverb, chorus)
+        with _Player(lib, font, soundfont, settings, effects, main) as player:
             player.play(main, out, deadline, lambda start, end, block: None)
+        scratch = np.empty((_BLOCK_FRAMES, 2), dtype=np.float32)
+
+        def add_now(start: int, end: int, block: np.ndarray) -> None:
+            out[start:end] += block
+
+        for other in others:
+            with _Player(lib, font, soundfont, settings, effects, other) as player:
+                player.play(other, out, deadline, add_now, scratch=scratch)
         return
     progress = threading.Condition()
     state = _Progress()
@@ -487,10 +502,10 @@ class _Player:
 
 
 def _share(
-    timeline: list[tuple[int, str, tuple[int, ...]]], threads: int
+    timeline: list[tuple[int, str, tuple[int, ...]]], shares: int
 ) -> list[list[tuple[int, str, tuple[int, ...]]]]:
-    """The messages split by channel into ``threads`` groups of about equal sounding time."""
-    if threads <= 1:
+    """The messages split by channel into ``shares`` groups of about equal sounding time."""
+    if shares <= 1:
         return [timeline]
     sounding: dict[int, int] = {}
     started: dict[tuple[int, int], int] = {}
@@ -515,13 +530,13 @@ def _share(
                 sounding[channel] = sounding.get(channel, 0) + sum(frame - b for b in ends)
     if len(sounding) < 2:
         return [timeline]
-    loads = [0] * threads
+    loads = [0] * shares
     owner: dict[int, int] = {}
     for channel in sorted(sounding, key=lambda c: (-sounding[c], c)):
         group = loads.index(min(loads))
         owner[channel] = group
         loads[group] += sounding[channel]
-    groups: list[list[tuple[int, str, tuple[int, ...]]]] = [[] for _ in range(threads)]
+    groups: list[list[tuple[int, str, tuple[int, ...]]]] = [[] for _ in range(shares)]
     for message in timeline:
         groups[owner.get(message[2][0], 0)].append(message)
     return [g for g in groups if g]

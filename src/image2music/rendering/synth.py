@@ -347,6 +347,7 @@ def _fluidsynth(
 ) -> np.ndarray:
     import numpy as np
 
+    from image2music.cores import on_one_core
     from image2music.rendering import fluidlib
     from image2music.rendering.reverb import ROOMS
 
@@ -362,6 +363,7 @@ def _fluidsynth(
         reverb=ROOMS[room].fluidsynth,
         chorus=_FLUIDSYNTH_CHORUS,
         timeout_sec=timeout_sec,
-        threads=min(2, os.cpu_count() or 1),
+        shares=2,  # the same on any machine: the audio never depends on its cores
+        parallel=(os.cpu_count() or 1) > 1 and not on_one_core(),
     )
     return out

@@ -196,7 +196,7 @@ def _start_worker(flags: Any, stages: Any, soundfont: str | None) -> None:
     """Runs first in each worker process: one core, networks loaded now."""
     import signal
 
-    from image2music.vision.background import hold_one_core
+    from image2music.cores import hold_one_core
 
     global _FLAGS, _STAGES
     _FLAGS, _STAGES = flags, stages

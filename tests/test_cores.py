@@ -1,4 +1,4 @@
-"""One core: analysis without its background thread, for workers and --jobs 1."""
+"""One core (workers, --jobs 1): analysis without its background thread, one OpenCV thread."""
 
 from __future__ import annotations
 
@@ -10,8 +10,9 @@ import cv2
 import numpy as np
 import pytest
 
+from image2music.cores import one_core
 from image2music.vision.analyse import analyse_array
-from image2music.vision.background import in_background, one_core
+from image2music.vision.background import in_background
 
 
 def test_background_work_runs_on_a_thread_of_its_own_by_default() -> None:
@@ -50,7 +51,8 @@ def test_hold_one_core_holds_for_the_rest_of_the_process() -> None:
     # nothing keeps a reference to it (it did once, through a context manager).
     code = (
         "import gc, threading, cv2;"
-        "from image2music.vision.background import hold_one_core, in_background;"
+        "from image2music.cores import hold_one_core;"
+        "from image2music.vision.background import in_background;"
         "hold_one_core(); gc.collect();"
         "print(in_background(threading.get_ident).result() == threading.get_ident(),"
         " cv2.getNumThreads())"
