@@ -67,6 +67,22 @@ def test_an_unreadable_picture_is_a_one_line_error(rated_set: Path, tmp_path: Pa
     assert "oasis_3.jpg" in result.output and "Traceback" not in result.output
 
 
+def test_under_torchrun_only_the_first_process_fits(
+    rated_set: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    args = ["train", "emotion", "--datasets", str(rated_set.parent), "--cache-dir",
+            str(tmp_path / "c"), "--out", str(tmp_path / "o"), "--workers", "1"]  # fmt: skip
+    monkeypatch.setenv("WORLD_SIZE", "2")
+    monkeypatch.setenv("RANK", "1")
+    other = CliRunner().invoke(build_cli(), args)
+    assert other.exit_code == 0 and not (tmp_path / "o").exists()  # left at once
+    monkeypatch.setenv("RANK", "0")
+    first = CliRunner().invoke(build_cli(), args)
+    assert first.exit_code == 0, first.output
+    assert "the other torchrun processes (1) left at once" in first.output
+    assert (tmp_path / "o" / "learned.json").is_file()
+
+
 def test_cli_train_and_evaluate(rated_set: Path, tmp_path: Path) -> None:
     runner = CliRunner()
     args = ["--datasets", str(rated_set.parent), "--cache-dir", str(tmp_path / "c")]

@@ -108,9 +108,11 @@ def train_emotion(
     ] = False,
 ) -> None:
     """Fit the emotion model on rated photographs (Emotion6 + OASIS) and evaluate it."""
+    from image2music.cli.torchrun import leave_unless_first
     from image2music.errors import Image2MusicError
     from image2music.training.emotion_run import train_emotion as _train
 
+    leave_unless_first("train emotion")
     root, cache = _roots(datasets, cache_dir)
     try:
         side = _with_progress(

@@ -57,10 +57,12 @@ def train_judge(
     out: Annotated[Path | None, typer.Option("--out", help=_JUDGE_HELP)] = None,
 ) -> None:
     """Train the music emotion judge on EMOPIA (official splits) into the user cache."""
+    from image2music.cli.torchrun import leave_unless_first
     from image2music.errors import Image2MusicError
     from image2music.evaluation.judge.train import default_judge_path, emopia_dir
     from image2music.evaluation.judge.train import train_judge as _train
 
+    leave_unless_first("train judge")
     path = out or default_judge_path()
     try:
         judge, figures = _train(emopia_dir(datasets), on_stage=lambda t: typer.echo(f"{t}…"))
