@@ -180,18 +180,17 @@ def test_one_job_composes_on_one_core_and_leaves_threads_as_they_were(
 
     import cv2
 
-    import image2music.batch.local as local
+    from image2music.batch.tasks import run_task as real
     from image2music.vision.background import in_background
 
     seen: list[tuple[bool, int]] = []
-    real = local.run_task
 
     def spying(task: Any, work: Any) -> Any:
         inline = in_background(threading.get_ident).result() == threading.get_ident()
         seen.append((inline, cv2.getNumThreads()))
         return real(task, work)
 
-    monkeypatch.setattr(local, "run_task", spying)
+    monkeypatch.setattr("image2music.batch.local.run_task", spying)
     before = cv2.getNumThreads()
     _pictures(tmp_path / "in", 2)
     summary = run_batch(plan_tasks([tmp_path / "in"]), OPTIONS, FORMATS, tmp_path / "out", jobs=1)
