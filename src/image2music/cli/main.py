@@ -63,7 +63,7 @@ def compose(
         typer.Option(
             "-j",
             "--jobs",
-            help="Pictures composed at once in a batch (default: the number of cores).",
+            help="Cores a batch takes: pictures composed at once, one per core (default: all).",
             show_default=False,
         ),
     ] = None,
