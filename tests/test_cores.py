@@ -5,6 +5,7 @@ from __future__ import annotations
 import subprocess
 import sys
 import threading
+from pathlib import Path
 
 import cv2
 import numpy as np
@@ -13,6 +14,9 @@ import pytest
 from image2music.cores import one_core
 from image2music.vision.analyse import analyse_array
 from image2music.vision.background import in_background
+from tests.conftest import need_program
+
+EXAMPLE = Path(__file__).resolve().parents[1] / "examples" / "photo.jpg"
 
 
 def test_background_work_runs_on_a_thread_of_its_own_by_default() -> None:
@@ -61,3 +65,25 @@ def test_hold_one_core_holds_for_the_rest_of_the_process() -> None:
         [sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=120
     ).stdout.split()
     assert out == ["True", "1"]
+
+
+def test_on_one_core_a_piece_s_samples_are_not_decoded_on_a_thread_meanwhile(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import image2music
+    from image2music.rendering import synth
+
+    need_program("fluidsynth")
+    started: list[str] = []
+    monkeypatch.setattr(synth, "preload_soundfont", lambda *a, **k: started.append("preload"))
+
+    def piece() -> image2music.Composition:
+        return image2music.compose(EXAMPLE, bars=4, seed=1, synth="fluidsynth")
+
+    with one_core():
+        piece().write(tmp_path / "one", ("mid", "wav"))
+    assert started == []
+    piece().write(tmp_path / "all", ("mid", "wav"))
+    assert started == ["preload"]
+    one, every = (tmp_path / d / "photo.wav" for d in ("one", "all"))
+    assert one.read_bytes() == every.read_bytes()

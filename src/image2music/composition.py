@@ -152,11 +152,17 @@ class Composition:
         raise ConfigError(f"unknown format {fmt!r}; choose from {', '.join(FORMATS)}")
 
     def _load_samples_meanwhile(self) -> None:
-        """Decode the samples the piece plays in a background thread (FluidSynth only)."""
+        """Decode the samples the piece plays in a background thread (FluidSynth only).
+
+        Not on one core (:mod:`image2music.cores`): the render decodes them then.
+        """
         import threading
 
+        from image2music.cores import on_one_core
         from image2music.rendering.synth import choose_synth, preload_soundfont
 
+        if on_one_core():
+            return
         synth = self.synth or choose_synth(self.options.synth, self.options.soundfont)
         if synth.name == "fluidsynth":
             threading.Thread(target=preload_soundfont, args=(synth, self.midi), daemon=True).start()

@@ -5,8 +5,9 @@ A worker of a batch or of the web service takes one of ``N`` cores, next to
 Inside :func:`one_core` (or in a process after :func:`hold_one_core`) the
 analysis runs its networks on the caller's thread
 (:func:`~image2music.vision.background.in_background`), OpenCV on one thread,
-and FluidSynth's two synthesisers one after the other instead of side by
-side. Results never depend on it: the work and its order of summation are the
+FluidSynth's two synthesisers one after the other instead of side by side,
+and a piece's samples are decoded when it is rendered rather than on a
+thread while its other files are written. Results never depend on it: the work and its order of summation are the
 same, only the threads differ.
 """
 
