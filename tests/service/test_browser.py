@@ -129,6 +129,8 @@ def test_upload_listen_and_take_another(
     )
     assert unlabelled == []
     p.wait_for_function("() => document.querySelectorAll('#inst-melody option').length > 100")
+    # "Also make" offers what is not made anyway: MP3, not the default FLAC.
+    assert p.is_visible("#fmt-mp3") and p.is_hidden("#fmt-flac")
 
     p.evaluate(
         """() => { window.stagesSeen = [];
