@@ -7,8 +7,8 @@ analysis runs its networks on the caller's thread
 (:func:`~image2music.vision.background.in_background`), OpenCV on one thread,
 FluidSynth's two synthesisers one after the other instead of side by side,
 and a piece's samples are decoded when it is rendered rather than on a
-thread while its other files are written. Results never depend on it: the work and its order of summation are the
-same, only the threads differ.
+thread while its other files are written. Results never depend on it: the
+work and its order of summation are the same, only the threads differ.
 """
 
 from __future__ import annotations

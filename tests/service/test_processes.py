@@ -73,3 +73,21 @@ def test_a_busy_process_pool_refuses_and_frees_its_slots() -> None:
     finally:
         jobs._in_flight = 0
         jobs.shutdown()
+
+
+@pytest.mark.parametrize("per_core", [True, False])
+def test_workers_keep_to_one_core_when_there_are_as_many_as_cores(per_core: bool) -> None:
+    import asyncio
+    import os
+
+    from image2music.cores import on_one_core
+    from image2music.service.jobs import ComposeJobs
+
+    cores = os.cpu_count() or 1
+    if not per_core and cores == 1:
+        pytest.skip("one core: every worker count is at least the cores")
+    jobs = ComposeJobs(workers=cores if per_core else 1, max_pending=1, processes=True)
+    try:
+        assert asyncio.run(jobs.run(on_one_core)) is per_core
+    finally:
+        jobs.shutdown()

@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import asyncio
 import io
+import os
 import threading
 from collections.abc import Callable
 from concurrent.futures import Executor, Future, ProcessPoolExecutor, ThreadPoolExecutor
@@ -192,15 +193,16 @@ _STAGES: Any = None
 TASKS_PER_WORKER = 200
 
 
-def _start_worker(flags: Any, stages: Any, soundfont: str | None) -> None:
-    """Runs first in each worker process: one core, networks loaded now."""
+def _start_worker(flags: Any, stages: Any, soundfont: str | None, one_core: bool) -> None:
+    """Runs first in each worker process: one core if asked, networks loaded now."""
     import signal
 
     from image2music.cores import hold_one_core
 
     global _FLAGS, _STAGES
     _FLAGS, _STAGES = flags, stages
-    hold_one_core()
+    if one_core:
+        hold_one_core()
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the server stops the pool
     _warm_up(soundfont)
 
@@ -268,6 +270,8 @@ class ComposeJobs:
         workers: Composes that run at once.
         max_pending: Composes that may wait for a worker.
         processes: Compose in worker processes (default ``True``), else threads.
+            With at least as many workers as cores each worker keeps to one
+            core (:func:`~image2music.cores.hold_one_core`); fewer may use two.
         soundfont: The soundfont the workers load when they start.
     """
 
@@ -296,7 +300,9 @@ class ComposeJobs:
                 workers,
                 mp_context=context,
                 initializer=_start_worker,
-                initargs=(self._flags, self._stages, soundfont),
+                # As many workers as cores (or more): each keeps to one, so that they
+                # do not contend; fewer workers than cores may use a second thread each.
+                initargs=(self._flags, self._stages, soundfont, workers >= (os.cpu_count() or 1)),
                 max_tasks_per_child=TASKS_PER_WORKER,
             )
             for _ in range(workers):  # start the workers now: they warm up while the server starts
