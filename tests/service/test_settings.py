@@ -63,6 +63,18 @@ def test_usable_formats_keep_order() -> None:
     assert got[0] == "mid" and got[-1] == "json" and got[1] in ("mp3", "ogg", "wav")
 
 
+def test_the_default_flac_becomes_wav_where_libsndfile_cannot_write_it(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import soundfile
+
+    real = soundfile.available_formats
+    monkeypatch.setattr(
+        soundfile, "available_formats", lambda: {k: v for k, v in real().items() if k != "FLAC"}
+    )
+    assert usable_formats(DEFAULT_WEB_FORMATS) == ("mid", "wav", "musicxml", "png", "json")
+
+
 def test_musicxml_dropped_without_music21(monkeypatch: pytest.MonkeyPatch) -> None:
     import importlib.util
 

@@ -59,14 +59,16 @@ def default_results_dir() -> Path:
 def usable_formats(formats: tuple[str, ...]) -> tuple[str, ...]:
     """The formats this installation can make, in the order given.
 
-    ``musicxml`` is dropped without music21, and ``mp3`` is replaced by
-    ``ogg`` (else ``wav``) when libsndfile cannot write MP3.
+    ``musicxml`` is dropped without music21, ``mp3`` is replaced by ``ogg``
+    (else ``wav``) when libsndfile cannot write MP3, and ``ogg`` or ``flac``
+    by ``wav`` when it cannot write them (a system libsndfile built without
+    them; soundfile's own always can).
     """
     out: list[str] = []
     for fmt in formats:
         if fmt == "musicxml" and importlib.util.find_spec("music21") is None:
             continue
-        if fmt in ("mp3", "ogg") and not _sndfile_writes(fmt):
+        if fmt in ("mp3", "ogg", "flac") and not _sndfile_writes(fmt):
             fmt = "ogg" if fmt == "mp3" and _sndfile_writes("ogg") else "wav"
         if fmt not in out:
             out.append(fmt)
@@ -78,7 +80,7 @@ def _sndfile_writes(fmt: str) -> bool:
         import soundfile
     except ImportError:  # pragma: no cover - a core dependency
         return False
-    major = {"mp3": "MP3", "ogg": "OGG"}[fmt]
+    major = {"mp3": "MP3", "ogg": "OGG", "flac": "FLAC"}[fmt]
     return major in soundfile.available_formats()
 
 
