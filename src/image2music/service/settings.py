@@ -28,7 +28,7 @@ DEFAULT_MAX_UPLOAD_BYTES = 20_000_000
 
 #: Files made for every web composition: MIDI, FLAC for the player (lossless;
 #: every current browser plays it, and it costs 0.04 s to encode against 0.7 s
-#: for MP3 for a 23-second piece on a laptop core), the lead sheet, the piano
+#: for MP3 for a 23-second piece, measured on a 2-core VM), the lead sheet, the piano
 #: roll and the report. MP3, OGG and WAV are made when asked for.
 DEFAULT_WEB_FORMATS: tuple[str, ...] = ("mid", "flac", "musicxml", "png", "json")
 
